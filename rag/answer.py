@@ -1,0 +1,147 @@
+"""The answer stage: context -> prompt -> streamed LLM text -> checked, cited `Answer`.
+
+Grounding is enforced here, not requested: the evidence must clear a floor before the
+model is called, and every sentence it writes is checked against the passage it cites.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag import prompts
+from rag.citations import Passage, check_answer, render
+from rag.context import Context, format_sources
+from rag.providers.llm import ChatModel, Message
+from rag.schema import NOT_COVERED, Answer, Citation, SourceInfo
+
+_REFUSAL = re.compile(
+    r"(do(?:es)? not (?:cover|contain|mention|provide|say)|not (?:mentioned|covered|stated) in|"
+    r"no (?:information|mention)|insufficient information|cannot (?:be )?(?:determine|answer|find)|"
+    r"can't (?:determine|answer)|unable to (?:determine|answer|find)|not enough information)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Token:
+    """A piece of the model's text as it streams (before checking)."""
+
+    text: str
+
+
+def build_messages(question: str, context: Context) -> list[Message]:
+    return [
+        {"role": "system", "content": prompts.SYSTEM},
+        {"role": "user", "content": prompts.USER.format(sources=format_sources(context.sources), question=question)},
+    ]
+
+
+def source_infos(context: Context) -> list[SourceInfo]:
+    return [
+        SourceInfo(
+            n=s.n, title=s.title, outlet=s.outlet, url=s.url, published=s.published, score=round(s.score, 4),
+            passage=s.passage, sentences=list(s.sentences), doc_id=s.doc_id, chunk_ids=list(s.chunk_ids),
+        )
+        for s in context.sources
+    ]  # fmt: skip
+
+
+def refusal(question: str, context: Context, timings: dict[str, float], reason: str, **extra: object) -> Answer:
+    return Answer(
+        question=question,
+        text=NOT_COVERED,
+        citations=[],
+        sources=source_infos(context),
+        timings=timings,
+        refused=True,
+        refusal_reason=reason,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def generate(
+    question: str,
+    context: Context,
+    llm: ChatModel,
+    *,
+    max_tokens: int,
+    temperature: float,
+    similarity: Callable[[str, list[str]], np.ndarray] | None = None,
+    timings: dict[str, float] | None = None,
+    started: float | None = None,
+    prompt_question: str | None = None,
+) -> Iterator[Token | Answer]:
+    """Stream the model's tokens, then yield the checked `Answer` last."""
+    timings = dict(timings or {})
+    started = started or time.perf_counter()
+    messages = build_messages(prompt_question or question, context)
+    t_gen = time.perf_counter()
+    raw = ""
+    finish: str | None = None
+    prompt_tokens = completion_tokens = None
+    for ev in llm.stream(messages, max_tokens=max_tokens, temperature=temperature):
+        if ev.text:
+            if "first_token" not in timings:
+                timings["first_token"] = time.perf_counter() - started
+            raw += ev.text
+            yield Token(ev.text)
+        if ev.finish_reason:
+            finish = ev.finish_reason
+            prompt_tokens, completion_tokens = ev.prompt_tokens, ev.completion_tokens
+    timings["generate"] = time.perf_counter() - t_gen
+    incomplete = finish is None  # the stream ended without saying it was done
+    truncated = finish == "length"
+
+    t_check = time.perf_counter()
+    extra = {
+        "raw_text": raw, "model": llm.name, "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens, "incomplete": incomplete,
+    }  # fmt: skip
+    if not raw.strip() or (_REFUSAL.search(raw) and len(raw) < 240 and not re.search(r"\[\d", raw)):
+        timings["check"] = time.perf_counter() - t_check
+        timings["total"] = time.perf_counter() - started
+        yield refusal(question, context, timings, "the model found no answer in the sources", **extra)
+        return
+
+    passages = {
+        s.n: Passage(s.n, s.sentences, s.title, s.outlet, s.published) for s in context.sources
+    }
+    checked = check_answer(raw, passages, question, similarity)
+    if truncated and checked and not re.search(r"[.!?]\s*(\[\d+\])*\s*$", raw):
+        checked = checked[:-1] or checked  # drop a sentence cut off by the token limit
+    supported = [s for s in checked if s.supported and s.cites]
+    timings["check"] = time.perf_counter() - t_check
+    timings["total"] = time.perf_counter() - started
+    if not supported:
+        reason = checked[0].reason if checked else "empty answer"
+        yield refusal(question, context, timings, f"no sentence of the model's answer was supported ({reason})",
+                      sentences=checked, removed=[s.text for s in checked if not s.supported], **extra)
+        return
+
+    by_n = {s.n: s for s in context.sources}
+    citations: dict[int, Citation] = {}
+    for sent in supported:
+        for n in sent.cites:
+            src = by_n.get(n)
+            if src is None or n in citations:
+                continue
+            citations[n] = Citation(
+                n=n, title=src.title, outlet=src.outlet, url=src.url, published=src.published,
+                quote=sent.quotes.get(n, src.sentences[0] if src.sentences else ""), score=round(src.score, 4),
+            )  # fmt: skip
+    yield Answer(
+        question=question,
+        text=render(checked),
+        citations=sorted(citations.values(), key=lambda c: c.n),
+        sources=source_infos(context),
+        timings=timings,
+        sentences=checked,
+        removed=[s.text for s in checked if not s.supported],
+        **extra,  # type: ignore[arg-type]
+    )
+

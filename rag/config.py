@@ -1,0 +1,134 @@
+"""Typed settings, read from the environment and `.env` (prefix NEWSDESK_, nested with `__`).
+
+Settings are built by `load_settings()`, never at import time, so tests and callers can
+hand the pipeline any profile they like. Every field is documented in `.env.example`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newsdesk"
+
+
+class LLMSettings(BaseModel):
+    # local: a bundled GGUF run by llama-cpp-python; openai: any OpenAI-compatible server
+    # (OpenAI, Ollama, vLLM, llama.cpp); fake: a scripted model for the fast test tier.
+    provider: Literal["local", "openai", "fake"] = "local"
+    # For provider=local: a bundled model name ("qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b")
+    # or a path to any GGUF file. For provider=openai: the served model name.
+    model: str = "qwen2.5-coder-1.5b"
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    n_ctx: int = Field(4096, ge=512, le=131072)
+    n_threads: int = Field(2, ge=1, le=256)
+    max_tokens: int = Field(160, ge=16, le=4096)
+    temperature: float = Field(0.0, ge=0.0, le=2.0)
+    # An explicit timeout per attempt and a bounded number of retries: the openai SDK's
+    # defaults (10 minutes, 2 retries) can block a user for half an hour.
+    timeout_s: float = Field(60.0, gt=0, le=600)
+    max_retries: int = Field(2, ge=0, le=5)
+
+
+class EmbeddingSettings(BaseModel):
+    provider: Literal["local", "openai", "fake"] = "local"
+    # local: "all-MiniLM-L6-v2" (bundled) or a path to a sentence-transformers folder.
+    model: str = "all-MiniLM-L6-v2"
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    batch_size: int = Field(32, ge=1, le=1024)
+    # int8 dynamic quantisation of the local model's linear layers (faster ingest on CPU).
+    quantize: bool = True
+    timeout_s: float = Field(60.0, gt=0, le=600)
+    max_retries: int = Field(2, ge=0, le=5)
+
+
+class StoreSettings(BaseModel):
+    # Embedded persistent folder by default; a Chroma server when host is set.
+    path: Path = PROJECT_ROOT / ".newsdesk" / "chroma"
+    host: str | None = None
+    port: int = Field(8000, ge=1, le=65535)
+    collection: str = "newsdesk"
+    # Seconds to wait for a Chroma server before reporting it unreachable.
+    timeout_s: float = Field(5.0, gt=0, le=120)
+
+    @field_validator("collection")
+    @classmethod
+    def _collection_name(cls, v: str) -> str:
+        # Chroma needs 3-512 characters; we add suffixes, so keep room for them.
+        if not 3 <= len(v) <= 200:
+            raise ValueError("collection name must have 3 to 200 characters")
+        return v
+
+
+class ChunkingSettings(BaseModel):
+    # Sized in tiktoken (cl100k) tokens. MiniLM reads at most 256 word pieces, so the
+    # default stays under that including the title line that is embedded with each chunk.
+    chunk_tokens: int = Field(200, ge=32, le=2048)
+    chunk_overlap: int = Field(20, ge=0, le=512)
+
+
+class RetrievalSettings(BaseModel):
+    top_k: int = Field(6, ge=1, le=50)  # chunks (sources) handed to the answer stage
+    candidates: int = Field(40, ge=5, le=500)  # per retriever, before fusion
+    hybrid: bool = True  # BM25 (bm25s) fused with dense search
+    rrf_k: int = Field(60, ge=1, le=1000)
+    max_chunks_per_article: int = Field(2, ge=1, le=20)
+    # The context handed to the LLM: token budget and sentences kept per source.
+    context_tokens: int = Field(450, ge=50, le=8000)
+    sentences_per_source: int = Field(3, ge=1, le=50)
+    # Evidence floor below which the bot refuses without calling the LLM (calibrated).
+    min_evidence: float = Field(0.30, ge=0.0, le=1.0)
+
+
+class UISettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=0, le=65535)
+    username: str | None = None
+    password: SecretStr | None = None
+    concurrency: int = Field(1, ge=1, le=16)
+    queue_size: int = Field(8, ge=1, le=1000)
+    max_upload_mb: int = Field(20, ge=1, le=1000)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSDESK_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    seeds_dir: Path = PROJECT_ROOT / "seeds"
+    cache_dir: Path = Field(default_factory=_default_cache_dir)
+    log_level: str = "WARNING"
+    # Questions longer than this are refused before any model call (server side).
+    max_question_chars: int = Field(1000, ge=10, le=20000)
+    llm: LLMSettings = LLMSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    store: StoreSettings = StoreSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    ui: UISettings = UISettings()
+    multihop_dir: Path = PROJECT_ROOT.parent / "shared" / "data" / "multihop-rag"
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:
+    """Build settings from the environment, `.env` and keyword overrides.
+
+    >>> s = load_settings(env_file=None, llm={"provider": "fake"})
+    >>> s.llm.provider
+    'fake'
+    """
+    return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]

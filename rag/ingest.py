@@ -1,0 +1,157 @@
+"""Ingestion: articles -> chunks -> embeddings -> store, idempotent and incremental.
+
+Order of writes per article (what makes a killed run converge on re-run): upsert the new
+chunks, delete that article's chunks that are no longer current, and only then record the
+article's content hash. A run killed anywhere before the last step redoes the article;
+upserts of stable ids make redoing it harmless.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rag.articles import Article, load_articles
+from rag.chunking import Chunk, chunk_article
+from rag.config import ChunkingSettings
+from rag.providers.embedding import Embedder
+from rag.store import ChunkStore
+
+ProgressFn = Callable[[int, int, str], None]  # (done, total, message)
+
+# Articles are embedded in groups so the model sees full batches (and length buckets)
+# even when articles are short; results are written article by article.
+EMBED_GROUP_CHUNKS = 256
+
+
+@dataclass
+class IngestReport:
+    files_read: int = 0
+    articles_seen: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    chunks_written: int = 0
+    chunks_deleted: int = 0
+    chunks_total: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    embed_seconds: float = 0.0
+
+    def summary_rows(self) -> list[tuple[str, str]]:
+        return [
+            ("files read", str(self.files_read)),
+            ("articles seen", str(self.articles_seen)),
+            ("added", str(self.added)),
+            ("updated", str(self.updated)),
+            ("unchanged (skipped)", str(self.unchanged)),
+            ("removed (--sync)", str(self.deleted)),
+            ("files/records skipped", str(len(self.skipped))),
+            ("chunks written", str(self.chunks_written)),
+            ("chunks in store", str(self.chunks_total)),
+            ("seconds", f"{self.seconds:.1f}"),
+        ]
+
+
+def _under(origin: str, roots: list[Path]) -> bool:
+    p = Path(origin)
+    return any(p == r or r in p.parents for r in roots)
+
+
+def ingest_articles(
+    articles: list[Article],
+    store: ChunkStore,
+    embedder: Embedder,
+    chunking: ChunkingSettings,
+    *,
+    force: bool = False,
+    progress: ProgressFn | None = None,
+    report: IngestReport | None = None,
+) -> IngestReport:
+    """Write `articles` into an opened store; skip those whose content is unchanged."""
+    report = report or IngestReport()
+    t0 = time.perf_counter()
+    known = store.articles()
+    report.articles_seen += len(articles)
+    todo: list[tuple[Article, list[Chunk], bool]] = []
+    for art in articles:
+        prior = known.get(art.doc_id)
+        if prior and prior.get("content_hash") == art.content_hash and not force:
+            report.unchanged += 1
+            continue
+        todo.append((art, chunk_article(art, chunking.chunk_tokens, chunking.chunk_overlap), prior is not None))
+
+    done = 0
+    total = len(todo)
+    if progress:
+        progress(0, total, "embedding")
+    i = 0
+    while i < len(todo):
+        group = [todo[i]]
+        size = len(todo[i][1])
+        i += 1
+        while i < len(todo) and size + len(todo[i][1]) <= EMBED_GROUP_CHUNKS:
+            group.append(todo[i])
+            size += len(todo[i][1])
+            i += 1
+        texts = [c.embed_text() for _, chunks, _ in group for c in chunks]
+        te = time.perf_counter()
+        vectors = embedder.embed_documents(texts)
+        report.embed_seconds += time.perf_counter() - te
+        offset = 0
+        for art, chunks, existed in group:
+            vecs = vectors[offset : offset + len(chunks)]
+            offset += len(chunks)
+            if chunks:
+                store.upsert_chunks(chunks, vecs)
+            current = {c.id for c in chunks}
+            stale = [cid for cid in store.chunk_ids_of(art.doc_id) if cid not in current]
+            if stale:
+                store.delete_chunks(stale)
+                report.chunks_deleted += len(stale)
+            store.put_article(art, len(chunks))
+            report.chunks_written += len(chunks)
+            report.updated += int(existed)
+            report.added += int(not existed)
+            done += 1
+            if progress:
+                progress(done, total, art.title[:60])
+    report.seconds += time.perf_counter() - t0
+    report.chunks_total = store.count()
+    return report
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    store: ChunkStore,
+    embedder: Embedder,
+    chunking: ChunkingSettings,
+    *,
+    sync: bool = False,
+    force: bool = False,
+    progress: ProgressFn | None = None,
+) -> IngestReport:
+    """Read files under `paths` and ingest them. With `sync`, articles that came from
+    these paths but are gone from them are removed (articles whose file could not be
+    read this time are kept: a passing read error must not delete data)."""
+    t0 = time.perf_counter()
+    paths = list(paths)
+    loaded = load_articles(paths)
+    report = IngestReport(files_read=loaded.files_read, skipped=list(loaded.skipped))
+    ingest_articles(loaded.articles, store, embedder, chunking, force=force, progress=progress, report=report)
+    if sync:
+        roots = [Path(p).expanduser().resolve() for p in paths]
+        present = {a.doc_id for a in loaded.articles}
+        unreadable = {str(Path(s.split("#")[0]).resolve()) for s, _ in loaded.skipped}
+        for doc_id, meta in store.articles().items():
+            origin = str(meta.get("origin", ""))
+            if doc_id in present or not origin or not _under(origin, roots) or origin in unreadable:
+                continue
+            report.chunks_deleted += store.delete_article(doc_id)
+            report.deleted += 1
+        report.chunks_total = store.count()
+    report.seconds = time.perf_counter() - t0
+    return report

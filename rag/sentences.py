@@ -1,0 +1,42 @@
+"""Sentence splitting with NLTK's trained English Punkt model (shipped inside llama-index).
+
+Facts in news are sentences: the context stage selects sentences, and the citation check
+verifies answer sentences. Punkt knows abbreviations ("U.S.", "Sen.") that a regex cuts.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+
+@lru_cache(maxsize=1)
+def _punkt():  # type: ignore[no-untyped-def]
+    import llama_index.core
+    import nltk
+
+    # The model comes from llama-index's own bundled NLTK data: nothing is downloaded.
+    bundled = str(Path(llama_index.core.__file__).parent / "_static" / "nltk_cache")
+    if bundled not in nltk.data.path:
+        nltk.data.path.append(bundled)
+    from nltk.tokenize.punkt import PunktTokenizer
+
+    return PunktTokenizer("english")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character spans of the sentences of `text`, paragraph breaks included."""
+    spans: list[tuple[int, int]] = []
+    for para in re.finditer(r"[^\n]+", text):
+        base = para.start()
+        for s, e in _punkt().span_tokenize(para.group(0)):
+            spans.append((base + s, base + e))
+    return spans
+
+
+def split_sentences(text: str) -> list[str]:
+    """>>> split_sentences("The U.S. sent aid. Sen. Doe agreed.")
+    ['The U.S. sent aid.', 'Sen. Doe agreed.']
+    """
+    return [text[s:e].strip() for s, e in sentence_spans(text) if text[s:e].strip()]

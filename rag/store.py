@@ -1,0 +1,300 @@
+"""Chroma: an embedded folder or a server; stable ids, upserts, and a recorded fingerprint.
+
+Two collections per store: `<name>_chunks` holds the embedded chunks; `<name>_articles`
+holds one record per article (content hash, metadata) so unchanged articles are skipped,
+removed ones found, and the corpus listed without scanning every chunk.
+
+Chroma is thread-safe but not process-safe: writes to a folder take a lock file, so a
+second writer is refused with a clear message instead of corrupting the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rag.articles import Article
+from rag.chunking import Chunk, day_number
+from rag.config import StoreSettings
+from rag.errors import EmbeddingMismatch, StoreLocked, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+# Chroma wants an embedding on every record; the article records are looked up by id and
+# metadata only, so they carry this constant one-dimensional vector.
+_NO_VECTOR = [1.0]
+
+
+@dataclass
+class StoredChunk:
+    id: str
+    text: str
+    meta: dict[str, Any]
+    score: float = 0.0  # cosine similarity for dense hits
+
+
+def _chroma_settings() -> Any:
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def _probe_server(host: str, port: int, timeout: float) -> None:
+    """Fail fast and bounded when the server is down or hung (the client has no timeout)."""
+    import httpx
+
+    url = f"http://{host}:{port}/api/v2/heartbeat"
+    try:
+        httpx.get(url, timeout=timeout).raise_for_status()
+    except httpx.HTTPError as exc:
+        raise StoreUnavailable(
+            f"the Chroma server at {host}:{port} is not answering ({type(exc).__name__}); start it with "
+            f"`chroma run --path DIR --host {host} --port {port}` or unset NEWSDESK_STORE__HOST to use a local folder"
+        ) from None
+
+
+class ChunkStore:
+    """The chunk and article collections of one store (folder or server)."""
+
+    def __init__(self, settings: StoreSettings):
+        import chromadb
+
+        self.settings = settings
+        self.is_server = bool(settings.host)
+        try:
+            if settings.host:
+                _probe_server(settings.host, settings.port, settings.timeout_s)
+                self._client = chromadb.HttpClient(
+                    host=settings.host, port=settings.port, settings=_chroma_settings()
+                )
+                self._bound_http_timeout(settings.timeout_s)
+            else:
+                Path(settings.path).mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(path=str(settings.path), settings=_chroma_settings())
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            where = f"{settings.host}:{settings.port}" if settings.host else str(settings.path)
+            raise StoreUnavailable(f"cannot open the Chroma store at {where}: {exc}") from None
+        self._chunks: Any = None
+        self._articles: Any = None
+
+    def _bound_http_timeout(self, seconds: float) -> None:
+        import httpx
+
+        session = getattr(getattr(self._client, "_server", None), "_session", None)
+        if isinstance(session, httpx.Client):
+            session.timeout = httpx.Timeout(seconds * 6, connect=seconds)
+
+    @property
+    def where(self) -> str:
+        s = self.settings
+        return f"chroma server {s.host}:{s.port}" if s.host else f"folder {s.path}"
+
+    # ------------------------------------------------------------ collections
+
+    def _names(self) -> tuple[str, str]:
+        return f"{self.settings.collection}_chunks", f"{self.settings.collection}_articles"
+
+    def open(self, embedding_identity: str, dim: int, create: bool = True) -> None:
+        """Open the collections and check they were built with this embedding model."""
+        chunks_name, articles_name = self._names()
+        try:
+            existing = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
+            if chunks_name not in existing and not create:
+                self._chunks = None
+                return
+            self._chunks = self._client.get_or_create_collection(
+                chunks_name,
+                metadata={"embedding_model": embedding_identity, "embedding_dim": dim},
+                configuration={"hnsw": {"space": "cosine"}},
+                embedding_function=None,
+            )
+            self._articles = self._client.get_or_create_collection(articles_name, embedding_function=None)
+        except Exception as exc:
+            raise StoreUnavailable(f"cannot open collections in the {self.where}: {exc}") from None
+        meta = self._chunks.metadata or {}
+        if meta.get("embedding_model") != embedding_identity or int(meta.get("embedding_dim", -1)) != dim:
+            raise EmbeddingMismatch(
+                f"the store was built with embedding '{meta.get('embedding_model')}' "
+                f"(dimension {meta.get('embedding_dim')}), but '{embedding_identity}' (dimension {dim}) "
+                f"is configured. Re-index with `newsdesk ingest --rebuild PATH...`, or set "
+                f"NEWSDESK_EMBEDDING__* back to the model the store was built with."
+            )
+
+    @property
+    def ready(self) -> bool:
+        return self._chunks is not None
+
+    def _require(self) -> Any:
+        if self._chunks is None:
+            raise StoreUnavailable("the store has no collection yet: run `newsdesk ingest PATH...` first")
+        return self._chunks
+
+    def drop(self) -> None:
+        """Delete both collections (for `ingest --rebuild`)."""
+        for name in self._names():
+            try:
+                self._client.delete_collection(name)
+            except Exception:  # absent already
+                pass
+        self._chunks = self._articles = None
+
+    def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            raise StoreUnavailable(f"the {self.where} failed to {what}: {type(exc).__name__}: {exc}") from None
+
+    # ------------------------------------------------------------ writes
+
+    def max_batch(self) -> int:
+        try:
+            return int(self._client.get_max_batch_size())
+        except Exception:
+            return 1000
+
+    def upsert_chunks(self, chunks: list[Chunk], embeddings: np.ndarray) -> None:
+        col = self._require()
+        step = max(1, min(self.max_batch(), 2000))
+        for i in range(0, len(chunks), step):
+            part = chunks[i : i + step]
+            self._call(
+                "write chunks",
+                col.upsert,
+                ids=[c.id for c in part],
+                embeddings=embeddings[i : i + step],
+                documents=[c.text for c in part],
+                metadatas=[c.metadata() for c in part],  # type: ignore[misc]
+            )
+
+    def chunk_ids_of(self, doc_id: str) -> list[str]:
+        col = self._require()
+        got = self._call("read chunk ids", col.get, where={"doc_id": doc_id}, include=[])
+        return list(got["ids"])
+
+    def delete_chunks(self, ids: list[str]) -> None:
+        col = self._require()
+        for i in range(0, len(ids), 2000):
+            self._call("delete chunks", col.delete, ids=ids[i : i + 2000])
+
+    def put_article(self, article: Article, n_chunks: int) -> None:
+        self._call(
+            "write the article record",
+            self._articles.upsert,
+            ids=[article.doc_id],
+            embeddings=[_NO_VECTOR],
+            metadatas=[
+                {
+                    "content_hash": article.content_hash,
+                    "title": article.title,
+                    "source": article.source,
+                    "url": article.url,
+                    "published": article.published_iso,
+                    "published_day": day_number(article.published),
+                    "origin": article.origin,
+                    "n_chunks": n_chunks,
+                }
+            ],
+        )
+
+    def delete_article(self, doc_id: str) -> int:
+        ids = self.chunk_ids_of(doc_id)
+        self.delete_chunks(ids)
+        self._call("delete the article record", self._articles.delete, ids=[doc_id])
+        return len(ids)
+
+    # ------------------------------------------------------------ reads
+
+    def articles(self) -> dict[str, dict[str, Any]]:
+        """doc_id -> article record, for the whole store."""
+        if self._articles is None:
+            return {}
+        out: dict[str, dict[str, Any]] = {}
+        offset, page = 0, 5000
+        while True:
+            got = self._call("list articles", self._articles.get, include=["metadatas"], limit=page, offset=offset)
+            for i, meta in zip(got["ids"], got["metadatas"], strict=True):
+                out[i] = dict(meta or {})
+            if len(got["ids"]) < page:
+                return out
+            offset += page
+
+    def count(self) -> int:
+        return 0 if self._chunks is None else int(self._call("count chunks", self._chunks.count))
+
+    def iter_chunks(self, page: int = 5000) -> Iterator[StoredChunk]:
+        """Every stored chunk (for the lexical index), in pages."""
+        col = self._require()
+        offset = 0
+        while True:
+            got = self._call("read chunks", col.get, include=["documents", "metadatas"], limit=page, offset=offset)
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                yield StoredChunk(cid, doc or "", dict(meta or {}))
+            if len(got["ids"]) < page:
+                return
+            offset += page
+
+    def get_chunks(self, ids: list[str]) -> list[StoredChunk]:
+        if not ids:
+            return []
+        col = self._require()
+        got = self._call("read chunks", col.get, ids=ids, include=["documents", "metadatas"])
+        by_id = {
+            cid: StoredChunk(cid, doc or "", dict(meta or {}))
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        }
+        return [by_id[i] for i in ids if i in by_id]
+
+    def dense_search(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
+        col = self._require()
+        total = self.count()
+        if total == 0:
+            return []
+        got = self._call(
+            "search",
+            col.query,
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=min(n, total),
+            where=where or None,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            StoredChunk(cid, doc or "", dict(meta or {}), score=1.0 - float(dist))
+            for cid, doc, meta, dist in zip(
+                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+            )
+        ]
+
+
+@contextmanager
+def writer_lock(settings: StoreSettings) -> Iterator[None]:
+    """One writer per store folder; a Chroma server serialises writers itself."""
+    if settings.host:
+        yield
+        return
+    from filelock import FileLock, Timeout
+
+    folder = Path(settings.path)
+    folder.mkdir(parents=True, exist_ok=True)
+    lock_path = folder / "newsdesk-writer.lock"
+    lock = FileLock(str(lock_path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise StoreLocked(
+            f"another newsdesk process is writing to {folder} (lock {lock_path}). Wait for it to finish, "
+            f"or use a Chroma server (NEWSDESK_STORE__HOST) for several writers."
+        ) from None
+    try:
+        (folder / "newsdesk-writer.pid").write_text(str(os.getpid()))
+        yield
+    finally:
+        lock.release()
