@@ -1,8 +1,8 @@
 """Newsdesk: answers about news articles, every claim cited and checked.
 
-    >>> from rag import query                                   # doctest: +SKIP
-    >>> answer = query("How many settlements near Bakhmut were bombarded?")
-    >>> answer.text, [c.title for c in answer.citations]
+    from rag import query
+    answer = query("How many settlements near Bakhmut were bombarded?")
+    print(answer.text, [c.title for c in answer.citations])
 
 `query()` returns an `Answer` or raises a `NewsdeskError` subclass; never a raw library
 traceback.

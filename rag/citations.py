@@ -34,7 +34,10 @@ _NOT_NAMES = {
     "these", "those", "there", "they", "he", "she", "his", "her", "their", "while", "also", "and",
     "but", "as", "at", "by", "for", "from", "of", "to", "with", "after", "before", "during", "source",
     "sources", "article", "articles", "report", "reports", "i", "we", "you", "not", "neither", "nor",
+    "many", "several", "some", "most", "all", "only", "based", "overall", "today", "yesterday",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }  # fmt: skip
+_NOT_NAMES |= set(_NUMBER_WORDS)
 
 SUPPORT_THRESHOLD = 0.5
 
@@ -113,6 +116,11 @@ def _name_found(name: str, haystack: str) -> bool:
     return all(w in haystack for w in re.split(r"[\s\-]+", name) if len(w) > 1)
 
 
+def _terms(text: str) -> set[str]:
+    """Content terms with number words as digits ("sixteen" and "16" are the same claim)."""
+    return {_NUMBER_WORDS.get(t, t) for t in terms(text)}
+
+
 def support_score(sentence: str, passage: Passage, question: str = "") -> tuple[float, str, str]:
     """Score how well `passage` supports `sentence`: (score 0..1, reason if weak, best quote)."""
     body = passage.text()
@@ -125,14 +133,14 @@ def support_score(sentence: str, passage: Passage, question: str = "") -> tuple[
     missing_names = sorted(n for n in _names(sentence) if not _name_found(n, hay))
     if missing_names:
         return 0.0, f"name(s) not in the cited source: {', '.join(missing_names)}", ""
-    s_terms = set(terms(sentence))
-    q_terms = set(terms(question))
+    s_terms = _terms(sentence)
+    q_terms = _terms(question)
     # Words that only restate the question prove little; the rest must come from the source.
     claim = s_terms - q_terms or s_terms
     best_quote, best_overlap = "", 0.0
-    p_all = set(terms(f"{body} {meta}"))
+    p_all = _terms(f"{body} {meta}")
     for sent in passage.sentences:
-        st = set(terms(sent))
+        st = _terms(sent)
         ov = len(claim & st) / len(claim) if claim else 1.0
         if ov > best_overlap:
             best_quote, best_overlap = sent, ov

@@ -29,8 +29,9 @@ def _stemmer():  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
+    from rag.sentences import nltk_data_dir
 
+    english = (nltk_data_dir() / "corpora" / "stopwords" / "english").read_text().split()
     # Words that carry no topic in a news question, on top of the usual English list.
     extra = {
         "article", "articles", "report", "reported", "reports", "reporting", "according", "news",
@@ -38,7 +39,7 @@ def _stopwords() -> frozenset[str]:
         "also", "both", "between", "considering", "information", "source", "sources", "suggest",
         "indicate", "story", "piece", "author", "outlet",
     }  # fmt: skip
-    return frozenset(STOPWORDS_EN) | extra
+    return frozenset(english) | extra
 
 
 @lru_cache(maxsize=100_000)
@@ -61,7 +62,12 @@ class LexicalIndex:
     """BM25 over a fixed list of texts, with document frequencies for term weighting."""
 
     def __init__(self, texts: Sequence[str]):
+        import logging
+
         import bm25s
+
+        # bm25s logs every index build at DEBUG through its own handler.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
 
         self.size = len(texts)
         tokenized = [terms(t) for t in texts]

@@ -48,23 +48,25 @@ class Retrieved:
 Event = Retrieved | Token | Answer
 
 
-def rewrite_follow_up(question: str, history: list[tuple[str, str]] | None) -> str:
+def rewrite_follow_up(question: str, history: list[tuple[str, str]] | None) -> tuple[str, str]:
     """Give an elliptical follow-up the subject of the previous question.
 
-    >>> rewrite_follow_up("What about Bakhmut?", [("How many settlements were bombarded?", "16 [1].")])
+    Returns (retrieval query, question as put to the model).
+
+    >>> rewrite_follow_up("What about Bakhmut?", [("How many settlements were bombarded?", "16 [1].")])[1]
     'What about Bakhmut? (earlier question: How many settlements were bombarded?)'
     >>> rewrite_follow_up("Who is the NATO Secretary General?", [("Anything?", "No.")])
-    'Who is the NATO Secretary General?'
+    ('Who is the NATO Secretary General?', 'Who is the NATO Secretary General?')
     """
     if not history:
-        return question
+        return question, question
     previous = history[-1][0].strip()
     content = terms(question)
     elliptic = bool(_ELLIPTIC_START.search(question)) or len(content) <= 1
     elliptic = elliptic or (bool(_PRONOUN.search(question)) and len(content) <= 3)
     if not elliptic or not previous:
-        return question
-    return prompts.FOLLOW_UP.format(question=question.strip(), previous=previous)
+        return question, question
+    return f"{question.strip()} {previous}", prompts.FOLLOW_UP.format(question=question.strip(), previous=previous)
 
 
 class Pipeline:
@@ -195,10 +197,10 @@ class Pipeline:
         started = time.perf_counter()
         q, k = self.validate(question, top_k)
         temp = self.settings.llm.temperature if temperature is None else max(0.0, min(float(temperature), 1.0))
-        full_q = rewrite_follow_up(q, history)
-        retrieval = self.retrieve(full_q, k, filters)
+        search_q, prompt_q = rewrite_follow_up(q, history)
+        retrieval = self.retrieve(search_q, k, filters)
         t_ctx = time.perf_counter()
-        context = self.context_for(full_q, retrieval)
+        context = self.context_for(search_q, retrieval)
         timings = {**retrieval.timings, "context": time.perf_counter() - t_ctx}
         yield Retrieved(retrieval, context)
 
@@ -210,15 +212,15 @@ class Pipeline:
                 if not context.sources
                 else f"the best evidence covers {context.coverage:.0%} of the question (floor {floor:.0%})"
             )
-            yield refusal(q, context, timings, why, retrieval_query=full_q)
+            yield refusal(q, context, timings, why, retrieval_query=search_q)
             return
         for event in generate(
             q, context, self.llm,
             max_tokens=self.settings.llm.max_tokens, temperature=temp,
-            similarity=None, timings=timings, started=started, prompt_question=full_q,
+            similarity=None, timings=timings, started=started, prompt_question=prompt_q,
         ):  # fmt: skip
             if isinstance(event, Answer):
-                event.retrieval_query = full_q
+                event.retrieval_query = search_q
             yield event
 
     def ask(self, question: str, **kwargs: Any) -> Answer:

@@ -11,13 +11,18 @@ from functools import lru_cache
 from pathlib import Path
 
 
+def nltk_data_dir() -> Path:
+    """llama-index ships NLTK's data (punkt, stopwords): we read it there, never download."""
+    import llama_index.core
+
+    return Path(llama_index.core.__file__).parent / "_static" / "nltk_cache"
+
+
 @lru_cache(maxsize=1)
 def _punkt():  # type: ignore[no-untyped-def]
-    import llama_index.core
     import nltk
 
-    # The model comes from llama-index's own bundled NLTK data: nothing is downloaded.
-    bundled = str(Path(llama_index.core.__file__).parent / "_static" / "nltk_cache")
+    bundled = str(nltk_data_dir())
     if bundled not in nltk.data.path:
         nltk.data.path.append(bundled)
     from nltk.tokenize.punkt import PunktTokenizer
@@ -36,7 +41,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def split_sentences(text: str) -> list[str]:
-    """>>> split_sentences("The U.S. sent aid. Sen. Doe agreed.")
+    """Sentences of `text`, stripped.
+
+    >>> split_sentences("The U.S. sent aid. Sen. Doe agreed.")
     ['The U.S. sent aid.', 'Sen. Doe agreed.']
     """
     return [text[s:e].strip() for s, e in sentence_spans(text) if text[s:e].strip()]

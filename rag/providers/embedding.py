@@ -61,8 +61,17 @@ class LocalEmbedder:
                     f"embedding model folder not found: {path} (set NEWSDESK_EMBEDDING__MODEL to a "
                     f"sentence-transformers folder, or to '{BUNDLED_MINILM}')"
                 )
+        import warnings
+
         import torch
+        import transformers
         from sentence_transformers import SentenceTransformer
+
+        transformers.utils.logging.disable_progress_bar()
+        transformers.utils.logging.set_verbosity_error()
+        # torch marks its quantised-tensor constructors deprecated; they still work in the
+        # pinned 2.13 and the warning would reach every user's terminal.
+        warnings.filterwarnings("ignore", message=".*quantize_per_tensor.*", category=UserWarning)
 
         torch.set_num_threads(max(1, min(torch.get_num_threads(), os.cpu_count() or 1)))
         try:

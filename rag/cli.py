@@ -1,0 +1,189 @@
+"""The command line: `newsdesk ingest | ask | chat | corpus | ui | eval | bench`.
+
+`ui`, `eval` and `bench` live in their own packages (they import `rag`, never the
+reverse); this module only looks them up by name when asked, so imports stay one-way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import os
+import sys
+from datetime import date
+
+from rag.config import load_settings
+from rag.errors import NewsdeskError, redact
+
+
+def _console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _pipeline():  # type: ignore[no-untyped-def]
+    from rag.pipeline import Pipeline
+
+    return Pipeline(load_settings())
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.table import Table
+
+    pipe = _pipeline()
+    console = _console()
+    paths = args.paths or [str(pipe.settings.seeds_dir)]
+    with Progress(
+        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        TextColumn("{task.description}"), console=console, transient=True,
+    ) as bar:  # fmt: skip
+        task = bar.add_task("reading files", total=None)
+
+        def progress(done: int, total: int, message: str) -> None:
+            bar.update(task, completed=done, total=total or None, description=message[:50])
+
+        report = pipe.ingest(paths, sync=args.sync, rebuild=args.rebuild, progress=progress)
+    table = Table(title="ingest summary", show_header=False)
+    for k, v in report.summary_rows():
+        table.add_row(k, v)
+    console.print(table)
+    if report.skipped:
+        skipped = Table(title="skipped", show_header=True)
+        skipped.add_column("file or record")
+        skipped.add_column("reason")
+        for where, why in report.skipped[:200]:
+            skipped.add_row(where, why)
+        console.print(skipped)
+    return 0
+
+
+def _filters_from(args: argparse.Namespace) -> dict[str, object]:
+    return {
+        "sources": args.source or None,
+        "since": date.fromisoformat(args.since) if args.since else None,
+        "until": date.fromisoformat(args.until) if args.until else None,
+    }
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from rag import query
+
+    pipe = _pipeline()
+    answer = query(args.question, top_k=args.top_k, pipeline=pipe, **_filters_from(args))  # type: ignore[arg-type]
+    if args.json:
+        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(answer.format_text())
+        if args.verbose:
+            print("\ntimings:", {k: round(v, 3) for k, v in answer.timings.items()}, file=sys.stderr)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """A terminal chat with follow-ups; Ctrl-D or 'exit' leaves."""
+    from rag.answer import Token
+    from rag.schema import Answer
+
+    pipe = _pipeline()
+    history: list[tuple[str, str]] = []
+    while True:
+        try:
+            q = input("\nyou> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if q.lower() in {"exit", "quit"}:
+            return 0
+        if not q:
+            continue
+        try:
+            for ev in pipe.stream(q, history=history):
+                if isinstance(ev, Token):
+                    print(ev.text, end="", flush=True)
+                elif isinstance(ev, Answer):
+                    print("\n\n" + ev.format_text())
+                    history.append((q, ev.text))
+        except NewsdeskError as exc:
+            print(f"\nerror: {exc}")
+
+
+def cmd_corpus(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    info = _pipeline().corpus()
+    table = Table(title=f"{info['articles']} articles, {info['chunks']} chunks")
+    for col in ("published", "source", "title"):
+        table.add_column(col)
+    for row in info["rows"][: args.limit]:
+        table.add_row(str(row["published"]), str(row["source"]), str(row["title"]))
+    _console().print(table)
+    return 0
+
+
+def _delegate(module: str) -> int:
+    mod = importlib.import_module(module)
+    return int(mod.main(sys.argv[2:]) or 0)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsdesk", description="Cited answers about news articles, offline.")
+    p.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default from settings)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    pi = sub.add_parser("ingest", help="ingest article files or folders (default: the seeds folder)")
+    pi.add_argument("paths", nargs="*")
+    pi.add_argument("--sync", action="store_true", help="also remove articles that are gone from these paths")
+    pi.add_argument("--rebuild", action="store_true", help="drop the collection and re-embed everything")
+    pi.set_defaults(fn=cmd_ingest)
+
+    pa = sub.add_parser("ask", help="ask one question")
+    pa.add_argument("question")
+    pa.add_argument("--json", action="store_true", help="print the structured Answer as JSON")
+    pa.add_argument("--top-k", type=int, default=None)
+    pa.add_argument("--source", action="append", help="only this outlet (repeatable)")
+    pa.add_argument("--since", help="only articles published on or after YYYY-MM-DD")
+    pa.add_argument("--until", help="only articles published on or before YYYY-MM-DD")
+    pa.add_argument("-v", "--verbose", action="store_true", help="print timings")
+    pa.set_defaults(fn=cmd_ask)
+
+    sub.add_parser("chat", help="chat in the terminal").set_defaults(fn=cmd_chat)
+    pc = sub.add_parser("corpus", help="list the ingested articles")
+    pc.add_argument("--limit", type=int, default=50)
+    pc.set_defaults(fn=cmd_corpus)
+    for name, module, text in (
+        ("ui", "ui.app", "start the chat UI (ingests the seeds first if the store is empty)"),
+        ("eval", "eval.run", "evaluate against golden Q&A (see `newsdesk eval --help`)"),
+        ("bench", "eval.bench", "run the speed and memory benchmarks"),
+    ):
+        sp = sub.add_parser(name, help=text, add_help=False)
+        sp.set_defaults(delegate=module)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if argv and argv[0] in {"ui", "eval", "bench"}:
+        sys.argv = [sys.argv[0], *argv]
+        args, _ = parser.parse_known_args(argv[:1])
+        return _delegate(args.delegate)
+    args = parser.parse_args(argv)
+    level = args.log_level or os.environ.get("NEWSDESK_LOG_LEVEL", "WARNING")
+    logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.fn(args))
+    except NewsdeskError as exc:
+        print(f"newsdesk: {redact(str(exc))}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # e.g. a bad --since date
+        print(f"newsdesk: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+

@@ -1,0 +1,64 @@
+"""Chunks: bounded in tiktoken tokens (checked against tiktoken itself), never empty, stable ids."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rag.articles import load_articles
+from rag.chunking import chunk_article, count_tokens
+from tests.conftest import SEED_FILE
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "multihop-rag" / "corpus.json"
+
+
+def _articles():  # type: ignore[no-untyped-def]
+    arts = load_articles([SEED_FILE]).articles
+    if CORPUS.exists():
+        data = json.loads(CORPUS.read_text())[:40]
+        from rag.articles import article_from_record
+
+        arts += [article_from_record(r, str(CORPUS), i) for i, r in enumerate(data)]
+    return arts
+
+
+@pytest.mark.parametrize("size", [64, 200, 256])
+def test_chunks_are_bounded_and_non_empty(size: int) -> None:
+    import tiktoken
+
+    enc = tiktoken.get_encoding("cl100k_base")  # the trusted reference
+    for art in _articles():
+        chunks = chunk_article(art, size, 20)
+        assert chunks
+        for c in chunks:
+            assert c.text.strip()
+            assert len(enc.encode(c.text)) <= size
+            assert count_tokens(c.text) == len(enc.encode(c.text))
+
+
+def test_chunks_keep_sentences_whole() -> None:
+    (art,) = load_articles([SEED_FILE]).articles
+    for c in chunk_article(art, 64, 0):
+        assert c.text[-1] in '.!?"”', c.text[-40:]
+
+
+def test_ids_are_stable_and_change_with_content() -> None:
+    (art,) = load_articles([SEED_FILE]).articles
+    a = [c.id for c in chunk_article(art, 128, 20)]
+    b = [c.id for c in chunk_article(art, 128, 20)]
+    assert a == b and len(set(a)) == len(a)
+    from dataclasses import replace
+
+    edited = replace(art, body=art.body.replace("16 settlements", "17 settlements"))
+    c = [ch.id for ch in chunk_article(edited, 128, 20)]
+    assert c != a and len(set(a) - set(c)) >= 1 and len(set(a) & set(c)) >= 1
+
+
+def test_metadata_is_typed_on_every_chunk() -> None:
+    (art,) = load_articles([SEED_FILE]).articles
+    for c in chunk_article(art, 128, 20):
+        meta = c.metadata()
+        assert meta["published"] == "2023-02-14" and isinstance(meta["published_day"], int)
+        assert meta["doc_id"] == art.doc_id and meta["title"] == art.title
