@@ -81,9 +81,8 @@ def test_store_reopens_with_same_content(tmp_path: Path) -> None:
 
 
 def test_second_writer_is_refused(fake_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    with writer_lock(fake_settings.store):
-        with pytest.raises(StoreLocked, match="another newsdesk process"):
-            Pipeline(fake_settings).ingest([SEED_FILE])
+    with writer_lock(fake_settings.store), pytest.raises(StoreLocked, match="another newsdesk process"):
+        Pipeline(fake_settings).ingest([SEED_FILE])
 
 
 def test_embedding_mismatch_is_caught_with_the_fix(tmp_path: Path) -> None:

@@ -133,7 +133,7 @@ class OpenAIEmbedder:
         for i in range(0, len(texts), self.batch_size):
             try:
                 resp = self._client.embeddings.create(model=self._model, input=texts[i : i + self.batch_size])
-            except openai.AuthenticationError as exc:
+            except openai.AuthenticationError:
                 raise ModelAuthError("the embedding endpoint refused the API key (401): check NEWSDESK_EMBEDDING__API_KEY") from None
             except openai.APITimeoutError:
                 raise ModelTimeout("the embedding endpoint did not answer in time") from None

@@ -1,0 +1,116 @@
+"""Golden Q&A sets: one format for hand-written sets and the MultiHop-RAG benchmark.
+
+A golden set is a JSONL file, one question per line:
+
+    {"id": "seed-01",
+     "question": "How many settlements near Bakhmut were bombarded?",
+     "answers": ["16", "sixteen"],          # accepted answers; any one counts ([] = must abstain)
+     "type": "factoid",                      # factoid | yes_no | unanswerable | a benchmark type
+     "evidence": [{"fact": "said 16 settlements had been bombarded near Bakhmut",
+                   "title": "", "source": "", "url": "", "published": "2023-02-14"}]}
+
+`fact` must appear word for word in the article (whitespace is ignored when matching).
+An item with no answers is unanswerable: the bot must say the articles do not cover it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
+
+
+@dataclass
+class GoldenItem:
+    id: str
+    question: str
+    answers: list[str]
+    type: str
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.answers) and self.type not in {"unanswerable", "null_query"}
+
+    @property
+    def facts(self) -> list[str]:
+        return [e["fact"] for e in self.evidence if e.get("fact")]
+
+    @property
+    def evidence_urls(self) -> list[str]:
+        return list(dict.fromkeys(e["url"] for e in self.evidence if e.get("url")))
+
+    @property
+    def is_yes_no(self) -> bool:
+        return len(self.answers) == 1 and self.answers[0].strip().lower().rstrip(".") in {"yes", "no"}
+
+
+@dataclass
+class GoldenSet:
+    name: str
+    items: list[GoldenItem]
+    corpus: list[Path]  # files to ingest for this set
+    corpus_key: str  # changes when the corpus changes (cache key)
+
+
+def load_jsonl(path: Path) -> list[GoldenItem]:
+    items = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+            items.append(
+                GoldenItem(
+                    id=str(rec.get("id", n)),
+                    question=rec["question"],
+                    answers=list(rec.get("answers", [])),
+                    type=rec.get("type", "factoid" if rec.get("answers") else "unanswerable"),
+                    evidence=list(rec.get("evidence", [])),
+                )
+            )
+        except (KeyError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{path}:{n}: not a golden item ({exc})") from None
+    return items
+
+
+def _file_sha(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def load_multihop(folder: Path) -> GoldenSet:
+    """The MultiHop-RAG development split (512 queries) over its 609-article corpus."""
+    folder = Path(folder)
+    corpus = folder / "corpus.json"
+    queries = folder / "queries-dev.json"
+    if not corpus.exists() or not queries.exists():
+        raise FileNotFoundError(
+            f"MultiHop-RAG not found in {folder}: set NEWSDESK_MULTIHOP_DIR to a folder with corpus.json and queries-dev.json"
+        )
+    items = []
+    for q in json.loads(queries.read_text(encoding="utf-8")):
+        null = q["question_type"] == "null_query"
+        items.append(
+            GoldenItem(
+                id=f"mh-{q['id']}",
+                question=q["query"],
+                answers=[] if null else [q["answer"]],
+                type=q["question_type"],
+                evidence=q.get("evidence_list", []),
+            )
+        )
+    return GoldenSet("multihop-dev", items, [corpus], _file_sha(corpus)[:16])
+
+
+def load_set(name: str, multihop_dir: Path, seeds_dir: Path) -> GoldenSet:
+    """`seeds`, `multihop-dev`, or a path to a JSONL golden set (articles: `seeds_dir`)."""
+    if name == "multihop-dev":
+        return load_multihop(multihop_dir)
+    path = GOLDEN_DIR / "seeds.jsonl" if name == "seeds" else Path(name)
+    files = sorted(p for p in Path(seeds_dir).rglob("*") if p.is_file())
+    key = hashlib.sha256(b"".join(_file_sha(p).encode() for p in files)).hexdigest()[:16]
+    return GoldenSet(path.stem, load_jsonl(path), [Path(seeds_dir)], key)

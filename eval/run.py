@@ -1,0 +1,283 @@
+"""`newsdesk eval`: run a golden set through the pipeline and write a report people read.
+
+    newsdesk eval --set seeds                              # answers, with the bundled models
+    newsdesk eval --set multihop-dev --retrieval-only      # fast: no LLM
+    newsdesk eval --set multihop-dev --limit 60 --seed 7   # answers on a seeded sample
+    newsdesk eval --set multihop-dev --retrieval-only --pipeline plain   # the llama-index peer
+
+Each run writes eval/results/<timestamp>-<set>/ with per-question JSONL, report.md,
+summary.json and PNG plots; `--compare DIR` (or `--compare latest`) adds what changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from eval import metrics as M
+from eval.golden import GoldenItem, GoldenSet, load_set
+from rag import Answer, Pipeline, load_settings
+from rag.config import PROJECT_ROOT, Settings
+
+RESULTS = Path(__file__).resolve().parent / "results"
+BUDGETS = (500, 1000, 2000)
+RETRIEVE_K = 10
+
+
+def eval_settings(base: Settings, gs: GoldenSet, overrides: dict[str, Any]) -> Settings:
+    """The product settings, with a store of the set's own (cached by corpus and model)."""
+    data = base.model_dump()
+    for section, values in overrides.items():
+        data.setdefault(section, {}).update(values)
+    emb = f"{data['embedding']['provider']}:{data['embedding']['model']}:{data['embedding']['quantize']}"
+    chunk = f"{data['chunking']['chunk_tokens']}-{data['chunking']['chunk_overlap']}"
+    key = hashlib.sha1(f"{gs.corpus_key}|{emb}|{chunk}".encode()).hexdigest()[:10]
+    data["store"]["path"] = PROJECT_ROOT / ".newsdesk" / "eval" / f"{gs.name}-{key}"
+    data["store"]["host"] = None
+    data["store"]["collection"] = "eval"
+    return Settings.model_validate(data)
+
+
+def sample(items: list[GoldenItem], limit: int | None, seed: int) -> list[GoldenItem]:
+    """A seeded sample that keeps the mix of answerable and unanswerable questions."""
+    if not limit or limit >= len(items):
+        return items
+    rng = random.Random(seed)
+    pos = [i for i in items if i.answerable]
+    neg = [i for i in items if not i.answerable]
+    n_neg = round(limit * len(neg) / len(items)) if neg else 0
+    if neg and n_neg == 0:
+        n_neg = 1
+    picked = rng.sample(pos, min(len(pos), limit - n_neg)) + rng.sample(neg, min(len(neg), n_neg))
+    order = {it.id: i for i, it in enumerate(items)}
+    return sorted(picked, key=lambda it: order[it.id])
+
+
+# ---------------------------------------------------------------- one question
+
+
+def score_retrieval(item: GoldenItem, texts: list[str], urls: list[str], contexts: dict[int, str]) -> dict[str, Any]:
+    rec: dict[str, Any] = {}
+    if item.answerable and item.facts:
+        rec.update(M.retrieval_scores(texts, item.facts))
+        rec["first_relevant_rank"] = M.first_relevant_rank(texts, item.facts)
+        if item.evidence_urls:
+            rec["all_articles@4"] = M.article_recall(urls, item.evidence_urls, 4)
+            rec["all_articles@10"] = M.article_recall(urls, item.evidence_urls, 10)
+        for b, ctx in contexts.items():
+            share, all_in = M.fact_recall(ctx, item.facts)
+            rec[f"facts@{b}"] = share
+            rec[f"all_facts@{b}"] = float(all_in)
+    return rec
+
+
+def run_newsdesk_item(pipe: Pipeline, item: GoldenItem, retrieval_only: bool) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    retrieval = pipe.retrieve(item.question, top_k=RETRIEVE_K)
+    t_retrieve = time.perf_counter() - t0
+    texts = [c.text for c in retrieval.chunks]
+    urls = [str(c.meta.get("url", "")) for c in retrieval.chunks]
+    contexts = {}
+    for b in BUDGETS:
+        ctx = pipe.context_for(item.question, retrieval, budget=b)
+        contexts[b] = ctx.as_prompt_text()
+    product_ctx = pipe.context_for(item.question, retrieval)
+    rec: dict[str, Any] = {
+        "retrieved_urls": urls,
+        "retrieved_ids": [c.id for c in retrieval.chunks],
+        "coverage": round(product_ctx.coverage, 4),
+        "best_dense": round(product_ctx.best_dense, 4),
+        "context_tokens": product_ctx.tokens,
+        "hints": {"outlets": retrieval.hints.outlets, "days": retrieval.hints.days},
+        "timings": {"retrieve": t_retrieve, "embed": retrieval.timings.get("embed", 0.0)},
+    }
+    rec.update(score_retrieval(item, texts, urls, contexts))
+    if retrieval_only:
+        return rec
+    answer = pipe.ask(item.question)
+    rec.update(score_answer(item, answer))
+    return rec
+
+
+def score_answer(item: GoldenItem, answer: Answer) -> dict[str, Any]:
+    cited_urls = [c.url for c in answer.citations]
+    rec: dict[str, Any] = {
+        "answer": answer.text,
+        "raw_answer": answer.raw_text,
+        "refused": answer.refused,
+        "refusal_reason": answer.refusal_reason,
+        "incomplete": answer.incomplete,
+        "polarity": M.polarity(answer.text) if not answer.refused else None,
+        "timings": {**answer.timings},
+        "prompt_tokens": answer.prompt_tokens,
+        "completion_tokens": answer.completion_tokens,
+        "citations": [{"n": c.n, "url": c.url, "title": c.title, "quote": c.quote} for c in answer.citations],
+        "sentences_checked": len(answer.sentences),
+        "sentences_supported": sum(s.supported for s in answer.sentences),
+    }
+    if item.answerable:
+        rec["correct"] = M.answer_correct(answer.text, item.answers, answer.refused)
+        rec["em"] = (not answer.refused) and M.exact_match(answer.text, item.answers)
+        rec["false_abstention"] = answer.refused
+        if answer.citations:
+            gold = set(item.evidence_urls)
+            # A cited article is right when it is gold evidence (or, with no urls, when the
+            # quote it was cited for contains a gold fact).
+            ok = [
+                (c.url in gold) if gold else any(M.squash(f) in M.squash(c.quote) or M.squash(c.quote) in M.squash(f) for f in item.facts)
+                for c in answer.citations
+            ]
+            rec["citation_precision"] = sum(ok) / len(ok)
+        if item.evidence_urls:
+            rec["citation_recall"] = len(set(cited_urls) & set(item.evidence_urls)) / len(set(item.evidence_urls))
+    else:
+        rec["abstained"] = answer.refused
+        rec["correct"] = answer.refused
+    return rec
+
+
+def run_plain_item(plain: Any, item: GoldenItem) -> dict[str, Any]:
+    from eval.baseline import plain_context
+
+    t0 = time.perf_counter()
+    hits = plain.retrieve(item.question, RETRIEVE_K)
+    t = time.perf_counter() - t0
+    rec: dict[str, Any] = {"retrieved_urls": [h.url for h in hits], "timings": {"retrieve": t}}
+    contexts = {b: plain_context(hits, b) for b in BUDGETS}
+    rec.update(score_retrieval(item, [h.text for h in hits], [h.url for h in hits], contexts))
+    return rec
+
+
+# ---------------------------------------------------------------- the run
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="newsdesk eval", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--set", default="seeds", help="seeds | multihop-dev | path to a golden JSONL (articles from --articles)")
+    p.add_argument("--articles", default=None, help="articles for a custom golden set (default: the seeds folder)")
+    p.add_argument("--retrieval-only", action="store_true", help="score retrieval and context only (no LLM)")
+    p.add_argument("--limit", type=int, default=None, help="evaluate a seeded sample of N questions")
+    p.add_argument("--seed", type=int, default=7, help="seed for --limit sampling")
+    p.add_argument("--pipeline", choices=["newsdesk", "plain", "plain-meta"], default="newsdesk",
+                   help="plain: the llama-index peer (body embedded); plain-meta: llama-index default, metadata in the embedded text")
+    p.add_argument("--model", default=None, help="LLM override, e.g. qwen2.5-coder-0.5b")
+    p.add_argument("--chunk-tokens", type=int, default=None)
+    p.add_argument("--set-option", action="append", default=[], metavar="SECTION.FIELD=VALUE",
+                   help="any setting, e.g. retrieval.hybrid=false (repeatable)")  # fmt: skip
+    p.add_argument("--compare", default=None, help="a previous results folder, or 'latest'")
+    p.add_argument("--out", default=None, help="results folder (default eval/results/<time>-<set>)")
+    p.add_argument("--quiet", action="store_true")
+    args = p.parse_args(argv)
+
+    base = load_settings()
+    seeds_dir = Path(args.articles) if args.articles else base.seeds_dir
+    gs = load_set(args.set, base.multihop_dir, seeds_dir)
+    overrides: dict[str, dict[str, Any]] = {}
+    if args.model:
+        overrides.setdefault("llm", {})["model"] = args.model
+    if args.chunk_tokens:
+        overrides.setdefault("chunking", {})["chunk_tokens"] = args.chunk_tokens
+    for opt in args.set_option:
+        key, _, value = opt.partition("=")
+        section, _, field = key.partition(".")
+        try:
+            parsed: Any = json.loads(value)
+        except json.JSONDecodeError:
+            parsed = value  # a plain string
+        overrides.setdefault(section, {})[field] = parsed
+    settings = eval_settings(base, gs, overrides)
+    items = sample(gs.items, args.limit, args.seed)
+
+    from rich.console import Console
+
+    console = Console(stderr=True, quiet=args.quiet)
+    console.print(f"[bold]eval[/] {gs.name}: {len(items)} questions, pipeline={args.pipeline}, "
+                  f"{'retrieval only' if args.retrieval_only else 'answers with ' + settings.llm.model}")  # fmt: skip
+
+    t_setup = time.perf_counter()
+    if args.pipeline.startswith("plain"):
+        from eval.baseline import PlainPipeline
+
+        if gs.name != "multihop-dev":
+            raise SystemExit("--pipeline plain runs on --set multihop-dev")
+        meta_in = args.pipeline == "plain-meta"
+        plain = PlainPipeline(settings.store.path.parent / f"{args.pipeline}-{gs.corpus_key}", gs.corpus[0],
+                              metadata_in_text=meta_in)  # fmt: skip
+        pipe = None
+        ingest_info = {"chunks": plain.chunks, "ingest_seconds": plain.ingest_seconds}
+    else:
+        pipe = Pipeline(settings)
+        console.print(f"ingesting the corpus into {settings.store.path} (cached when unchanged)...")
+        rep = pipe.ingest(gs.corpus)
+        ingest_info = {"chunks": rep.chunks_total, "ingest_seconds": rep.seconds, "articles_added": rep.added}
+        pipe.retriever.view()  # build the lexical index before timing questions
+    setup_s = time.perf_counter() - t_setup
+
+    from tqdm import tqdm
+
+    records = []
+    for item in tqdm(items, desc="questions", disable=args.quiet, file=sys.stderr):
+        if pipe is None:  # the plain peer
+            rec = run_plain_item(plain, item)
+        else:
+            rec = run_newsdesk_item(pipe, item, args.retrieval_only)
+        records.append({"id": item.id, "type": item.type, "question": item.question, "golds": item.answers,
+                        "answerable": item.answerable, "yes_no": item.is_yes_no, **rec})  # fmt: skip
+
+    from eval.report import summarise, write_report
+
+    meta = {
+        "set": gs.name, "pipeline": args.pipeline, "retrieval_only": args.retrieval_only,
+        "questions": len(items), "limit": args.limit, "seed": args.seed,
+        "llm": f"{settings.llm.provider}:{settings.llm.model}", "embedding": f"{settings.embedding.provider}:{settings.embedding.model}"
+        + ("@int8" if settings.embedding.quantize and settings.embedding.provider == "local" else ""),
+        "chunking": settings.chunking.model_dump(), "retrieval": settings.retrieval.model_dump(),
+        **({"embedding": "llama-index HuggingFaceEmbedding all-MiniLM-L6-v2 (fp32)",
+            "chunking": {"chunk_tokens": 256, "chunk_overlap": 20, "splitter": "llama-index SentenceSplitter"},
+            "retrieval": {"top_k": RETRIEVE_K, "store": "ChromaVectorStore, cosine"}} if args.pipeline != "newsdesk" else {}),
+        "overrides": overrides, "setup_seconds": round(setup_s, 1), **ingest_info,
+        "machine": machine(), "date": datetime.now().isoformat(timespec="seconds"),
+    }  # fmt: skip
+    out = Path(args.out) if args.out else RESULTS / f"{datetime.now():%Y%m%d-%H%M%S}-{gs.name}-{args.pipeline}"
+    summary = summarise(records, meta)
+    compare = _resolve_compare(args.compare, out, gs.name)
+    write_report(out, records, summary, compare)
+    console.print(f"report: {out / 'report.md'}")
+    console.print(summary_line(summary))
+    return 0
+
+
+def summary_line(summary: dict[str, Any]) -> str:
+    o = summary["overall"]
+    keys = ["hits@4", "hits@10", "mrr@10", "facts@1000", "all_facts@1000", "accuracy", "abstention", "false_abstention"]
+    return "  ".join(f"{k}={o[k]:.3f}" for k in keys if isinstance(o.get(k), float))
+
+
+def _resolve_compare(spec: str | None, out: Path, set_name: str) -> Path | None:
+    if not spec:
+        return None
+    if spec != "latest":
+        return Path(spec)
+    runs = sorted(d for d in RESULTS.glob(f"*-{set_name}-*") if d != out and (d / "summary.json").exists())
+    return runs[-1] if runs else None
+
+
+def machine() -> str:
+    import os
+    import platform
+
+    import psutil
+
+    return f"{platform.machine()} {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, {platform.platform(terse=True)}"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+

@@ -1,0 +1,262 @@
+"""The Gradio chat UI: streamed answers, citations linked to a sources panel, a corpus panel.
+
+`build_app(pipeline)` is handed its pipeline (a real one, or one with fakes in tests) and
+returns the Blocks without launching anything; `main()` launches it safely: loopback by
+default, a password when exposed, no share link, bounded queue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from rag import Answer, InvalidQuestion, ModelUnavailable, NewsdeskError, Pipeline, StoreUnavailable, load_settings
+from rag.answer import Token
+from rag.errors import redact
+from rag.pipeline import Retrieved
+from ui.render import CSS, escape_text, render_answer, sources_html
+
+log = logging.getLogger("newsdesk.ui")
+
+EXAMPLES = [
+    "How many settlements near Bakhmut were bombarded?",
+    "What did Stoltenberg say about providing fighter aircraft?",
+    "What is Putin preparing for, according to Stoltenberg?",
+]
+UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl"]
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def friendly_error(exc: BaseException) -> str:
+    """What a person sees when something fails: the cause and what to do, never a trace."""
+    if isinstance(exc, InvalidQuestion):
+        return f"Please rephrase: {exc}."
+    if isinstance(exc, StoreUnavailable):
+        return f"The article store is unreachable right now ({redact(str(exc))}). Please try again shortly."
+    if isinstance(exc, ModelUnavailable):
+        return f"The language model failed ({redact(str(exc))}). Please try again shortly."
+    if isinstance(exc, NewsdeskError):
+        return f"Something went wrong: {redact(str(exc))}"
+    return "Something went wrong while answering. The error was logged; please try again."
+
+
+def corpus_table(pipe: Pipeline) -> tuple[str, list[list[Any]]]:
+    try:
+        info = pipe.corpus()
+    except NewsdeskError as exc:
+        return f"**Corpus unavailable:** {escape_text(str(exc))}", []
+    rows = [[r["published"] or "–", r["source"] or "–", r["title"]] for r in info["rows"]]
+    return f"**{info['articles']} articles, {info['chunks']} chunks indexed.**", rows
+
+
+class Handlers:
+    """The UI's event handlers, separate from the layout so tests can call them directly."""
+
+    def __init__(self, pipeline: Pipeline, uploads_dir: Path | None = None):
+        self.pipeline = pipeline
+        self.settings = pipeline.settings
+        self.uploads = Path(uploads_dir or self.settings.store.path.parent / "uploads")
+
+    def respond(
+        self, message: str, history: list[dict[str, Any]], pairs: list[tuple[str, str]], top_k: float
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream (chat history, sources panel HTML or None, conversation, textbox value)."""
+        history = list(history or [])
+        pairs = list(pairs or [])
+        # Checked on the server: the browser's max length is only a convenience. Over-long
+        # or empty questions are answered by the pipeline's validation below.
+        if not isinstance(message, str) or not message.strip():
+            yield history, None, pairs, ""
+            return
+        history.append({"role": "user", "content": escape_text(message.strip()[:2000])})
+        history.append({"role": "assistant", "content": "…"})
+        yield history, None, pairs, ""
+        streamed = ""
+        try:
+            k = int(top_k) if isinstance(top_k, (int, float)) else None
+            for ev in self.pipeline.stream(message, top_k=k, history=pairs[-3:]):
+                if isinstance(ev, Retrieved):
+                    yield history, sources_html(None, _infos(ev)), pairs, ""
+                elif isinstance(ev, Token):
+                    streamed += ev.text
+                    history[-1] = {"role": "assistant", "content": escape_text(streamed) + " ▌"}
+                    yield history, None, pairs, ""
+                elif isinstance(ev, Answer):
+                    history[-1] = {"role": "assistant", "content": render_answer(ev)}
+                    pairs.append((message.strip(), ev.text))
+                    yield history, sources_html(ev), pairs, ""
+        except Exception as exc:
+            if not isinstance(exc, NewsdeskError):
+                log.exception("answering failed")
+            history[-1] = {"role": "assistant", "content": escape_text(friendly_error(exc))}
+            yield history, None, pairs, ""
+
+    def ingest_files(self, files: list[Any] | None, progress: Any = None) -> tuple[str, str, list[list[Any]]]:
+        """Copy uploads into the uploads folder and ingest them; returns (status, stats, rows)."""
+        if not files:
+            return "Choose article files first.", *corpus_table(self.pipeline)
+        self.uploads.mkdir(parents=True, exist_ok=True)
+        paths = []
+        limit = self.settings.ui.max_upload_mb * 1024 * 1024
+        skipped = []
+        for f in files:
+            src = Path(getattr(f, "name", f))
+            if src.suffix.lower() not in UPLOAD_TYPES:
+                skipped.append(f"{src.name}: unsupported type")
+                continue
+            if src.stat().st_size > limit:
+                skipped.append(f"{src.name}: larger than {self.settings.ui.max_upload_mb} MB")
+                continue
+            # Uploads are kept under one folder with their own names, so uploading the
+            # same file again updates that article instead of adding a copy.
+            dest = self.uploads / Path(src.name).name
+            shutil.copyfile(src, dest)
+            paths.append(dest)
+        if not paths:
+            return "Nothing to ingest: " + "; ".join(skipped), *corpus_table(self.pipeline)
+
+        def bar(done: int, total: int, msg: str) -> None:
+            if progress is not None:
+                progress((done, max(total, 1)), desc=f"ingesting: {msg}")
+
+        try:
+            rep = self.pipeline.ingest(paths, progress=bar)
+        except NewsdeskError as exc:
+            return f"Ingest failed: {friendly_error(exc)}", *corpus_table(self.pipeline)
+        lines = [f"Ingested {len(paths)} file(s): {rep.added} new, {rep.updated} updated, {rep.unchanged} unchanged; "
+                 f"{rep.chunks_total} chunks in the store."]  # fmt: skip
+        lines += [f"- skipped {w}: {why}" for w, why in rep.skipped] + [f"- skipped {s}" for s in skipped]
+        return "\n".join(lines), *corpus_table(self.pipeline)
+
+    def refresh(self) -> tuple[str, list[list[Any]]]:
+        self.pipeline.retriever.invalidate()
+        return corpus_table(self.pipeline)
+
+
+def build_app(pipeline: Pipeline, uploads_dir: Path | None = None) -> Any:
+    import gradio as gr
+
+    settings = pipeline.settings
+    h = Handlers(pipeline, uploads_dir)
+
+    def respond(message: str, history: list[dict[str, Any]], pairs: list[tuple[str, str]], top_k: float) -> Iterator[tuple[Any, ...]]:
+        for chat_, panel, pairs_, box_ in h.respond(message, history, pairs, top_k):
+            yield chat_, (gr.skip() if panel is None else panel), pairs_, box_
+
+    def ingest_files(files: list[Any] | None, progress: Any = gr.Progress()) -> tuple[str, str, list[list[Any]]]:  # noqa: B008 - gradio injects progress this way
+        return h.ingest_files(files, progress)
+
+    names = pipeline.model_names()
+    with gr.Blocks(title="Newsdesk") as app:
+        gr.Markdown("## Newsdesk\nAsk about the articles. Every claim is cited; click a [n] to see its source.")
+        pairs = gr.State([])
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(label="Chat", height=520, buttons=["copy"], sanitize_html=True,
+                                  elem_id="nd-chat")  # fmt: skip
+                with gr.Row():
+                    box = gr.Textbox(placeholder="Ask about the articles…", show_label=False, scale=5,
+                                     max_length=settings.max_question_chars, elem_id="nd-question")  # fmt: skip
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="nd-ask")
+                gr.Examples(EXAMPLES, inputs=box, label="Try")
+                clear = gr.Button("Clear chat", size="sm")
+            with gr.Column(scale=2):
+                with gr.Tab("Sources"):
+                    sources = gr.HTML(sources_html(None), elem_id="nd-sources")
+                with gr.Tab("Corpus"):
+                    stats_md, rows = corpus_table(pipeline)
+                    stats = gr.Markdown(stats_md)
+                    table = gr.Dataframe(rows, headers=["published", "outlet", "title"], interactive=False,
+                                         wrap=True, max_height=300)  # fmt: skip
+                    upload = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, label="Add articles")
+                    add = gr.Button("Ingest uploaded files")
+                    status = gr.Markdown("")
+                    gr.Button("Refresh", size="sm").click(h.refresh, outputs=[stats, table], api_name=False)
+                with gr.Tab("Settings"):
+                    top_k = gr.Slider(1, 12, value=settings.retrieval.top_k, step=1, label="Number of sources")
+                    gr.Textbox(f"LLM: {names['llm']}\nEmbedding: {names['embedding']}\nStore: {names['store']}",
+                               label="Models in use", interactive=False, lines=3)  # fmt: skip
+
+        ask_args = {"fn": respond, "inputs": [box, chat, pairs, top_k], "outputs": [chat, sources, pairs, box],
+                    "concurrency_limit": settings.ui.concurrency, "api_name": "ask"}  # fmt: skip
+        box.submit(**ask_args)
+        send.click(**{**ask_args, "api_name": False})
+        clear.click(lambda: ([], [], sources_html(None)), outputs=[chat, pairs, sources], api_name=False)
+        add.click(ingest_files, inputs=[upload], outputs=[status, stats, table], concurrency_limit=1, api_name="ingest")
+    return app
+
+
+def _infos(ev: Retrieved) -> list[Any]:
+    from rag.answer import source_infos
+
+    return source_infos(ev.context)
+
+
+def check_exposure(host: str, username: str | None, password: str | None) -> None:
+    """Refuse to serve beyond loopback without a username and password."""
+    if host not in LOOPBACK and not (username and password):
+        raise SystemExit(
+            f"newsdesk ui: refusing to bind {host} without authentication. Set NEWSDESK_UI__USERNAME and "
+            "NEWSDESK_UI__PASSWORD, or bind 127.0.0.1."
+        )
+
+
+def launch(app: Any, pipeline: Pipeline, host: str, port: int, prevent_thread_lock: bool = False) -> Any:
+    ui = pipeline.settings.ui
+    password = ui.password.get_secret_value() if ui.password else None
+    check_exposure(host, ui.username, password)
+    app.queue(default_concurrency_limit=ui.concurrency, max_size=ui.queue_size)
+    return app.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        auth=(ui.username, password) if ui.username and password else None,
+        enable_monitoring=False,
+        max_file_size=f"{ui.max_upload_mb}mb",
+        show_error=False,
+        prevent_thread_lock=prevent_thread_lock,
+        quiet=True,
+        css=CSS,
+        footer_links=[],
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    p = argparse.ArgumentParser(prog="newsdesk ui", description="Start the Newsdesk chat UI.")
+    p.add_argument("--host", default=None, help="bind address (default from settings: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None)
+    p.add_argument("--no-ingest", action="store_true", help="do not ingest the seeds when the store is empty")
+    args = p.parse_args(argv)
+    logging.basicConfig(level="WARNING", format="%(levelname)s %(name)s: %(message)s")
+    settings = load_settings()
+    host = args.host or settings.ui.host
+    port = args.port if args.port is not None else settings.ui.port
+    password = settings.ui.password.get_secret_value() if settings.ui.password else None
+    check_exposure(host, settings.ui.username, password)
+    pipe = Pipeline(settings)
+    try:
+        if pipe.store.count() == 0 and not args.no_ingest:
+            print(f"The store is empty: ingesting {settings.seeds_dir} ...", flush=True)
+            rep = pipe.ingest([settings.seeds_dir])
+            print(f"  {rep.added} article(s), {rep.chunks_total} chunks.", flush=True)
+        print(f"Loading the language model ({settings.llm.model}) ...", flush=True)
+        pipe.llm  # noqa: B018 - load now, not on the first question
+    except NewsdeskError as exc:
+        print(f"newsdesk ui: {redact(str(exc))}", file=sys.stderr)
+        return 2
+    app = build_app(pipe)
+    shown = "127.0.0.1" if host in {"0.0.0.0", "::"} else host
+    print(f"Newsdesk is running at http://{shown}:{port}/  (Ctrl-C to stop)", flush=True)
+    launch(app, pipe, host, port)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

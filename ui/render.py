@@ -1,0 +1,126 @@
+"""Safe HTML for the chat: model text is escaped whole, then our own citation links added.
+
+The model's output is untrusted (it may echo an article's injected markdown). Escaping
+HTML is not enough in a Markdown-rendering chatbot: `![x](http://host/img)` would still
+render, so Markdown's syntax characters become numeric entities too. Only the `[n]`
+markers we recognise become links, to anchors in the sources panel.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from rag.schema import Answer, SourceInfo
+
+_MD_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#!|<>~:"}
+_ESCAPED_MARKER = re.compile(r"&#91;(\d{1,2})&#93;")
+
+
+def escape_text(text: str) -> str:
+    """Escape HTML and Markdown so the text renders literally.
+
+    >>> escape_text('![x](http://evil/x.png) <script>')
+    '&#33;&#91;x&#93;&#40;http&#58;//evil/x.png&#41; &#60;script&#62;'
+    """
+    out = []
+    for ch in text:
+        if ch in _MD_SPECIAL:
+            out.append(_MD_SPECIAL[ch])
+        elif ch in "&\"'":
+            out.append(html.escape(ch, quote=True))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def answer_html(text: str, valid: set[int]) -> str:
+    """Escaped answer text with `[n]` markers turned into links to the sources panel."""
+
+    def link(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        if n not in valid:
+            return ""
+        return f'<a class="cite" href="#src-{n}" title="source {n}">[{n}]</a>'
+
+    return _ESCAPED_MARKER.sub(link, escape_text(text)).replace("\n", "<br>")
+
+
+def render_answer(answer: Answer) -> str:
+    """The final, checked answer as shown in the chat."""
+    if answer.refused:
+        return escape_text(answer.text)
+    body = answer_html(answer.text, {c.n for c in answer.citations})
+    notes = []
+    if answer.removed:
+        notes.append(f"{len(answer.removed)} sentence(s) removed: not supported by the cited articles")
+    if answer.incomplete:
+        notes.append("incomplete: the model's answer was cut off")
+    if notes:
+        body += "<br><small><em>" + escape_text("; ".join(notes)) + "</em></small>"
+    return body
+
+
+def _safe_url(url: str) -> str | None:
+    return url if re.match(r"^https?://[^\s\"'<>]+$", url) else None
+
+
+def _highlight(passage: str, quotes: list[str]) -> str:
+    """The passage, escaped, with each quoted sentence wrapped in <mark>."""
+    spans: list[tuple[int, int]] = []
+    for q in quotes:
+        i = passage.find(q) if q else -1
+        if i >= 0:
+            spans.append((i, i + len(q)))
+    spans.sort()
+    out, pos = [], 0
+    for s, e in spans:
+        if s < pos:
+            continue
+        out.append(html.escape(passage[pos:s]))
+        out.append(f"<mark>{html.escape(passage[s:e])}</mark>")
+        pos = e
+    out.append(html.escape(passage[pos:]))
+    return "".join(out)
+
+
+def sources_html(answer: Answer | None, sources: list[SourceInfo] | None = None) -> str:
+    """The sources panel: every source the model read, cited ones first, quotes highlighted."""
+    sources = sources if sources is not None else (answer.sources if answer else [])
+    if not sources:
+        return '<div class="nd-sources"><p>No sources yet. Ask a question about the articles.</p></div>'
+    quotes: dict[int, list[str]] = {}
+    if answer:
+        for s in answer.sentences:
+            if s.supported:
+                for n, q in s.quotes.items():
+                    quotes.setdefault(n, []).append(q)
+        for c in answer.citations:
+            quotes.setdefault(c.n, []).append(c.quote)
+    cited = {c.n for c in answer.citations} if answer else set()
+    parts = ['<div class="nd-sources">']
+    for s in sorted(sources, key=lambda s: (s.n not in cited, s.n)):
+        url = _safe_url(s.url)
+        title = html.escape(s.title or "(untitled)")
+        title_html = f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">{title}</a>' if url else title
+        meta = " · ".join(html.escape(x) for x in (s.outlet or "unknown outlet", s.published or "undated"))
+        badge = "cited" if s.n in cited else "read, not cited"
+        text = " ".join(s.sentences) if s.sentences else s.passage
+        parts.append(
+            f'<div class="nd-source" id="src-{s.n}"><div class="nd-head"><b>[{s.n}]</b> {title_html}</div>'
+            f'<div class="nd-meta">{meta} · <span class="nd-badge">{badge}</span></div>'
+            f'<div class="nd-passage">{_highlight(text, quotes.get(s.n, []))}</div></div>'
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+CSS = """
+.nd-sources { font-size: 0.92em; }
+.nd-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin-bottom: 8px; }
+.nd-source:target { outline: 2px solid var(--color-accent); }
+.nd-meta { color: var(--body-text-color-subdued); font-size: 0.9em; margin: 2px 0 6px; }
+.nd-badge { font-style: italic; }
+.nd-passage mark { background: #fde68a; color: inherit; padding: 0 2px; }
+a.cite { text-decoration: none; font-weight: 600; }
+"""
