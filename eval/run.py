@@ -24,6 +24,7 @@ from typing import Any
 from eval import metrics as M
 from eval.golden import GoldenItem, GoldenSet, load_set
 from rag import Answer, Pipeline, load_settings
+from rag.chunking import INDEX_FORMAT
 from rag.config import PROJECT_ROOT, Settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -38,7 +39,7 @@ def eval_settings(base: Settings, gs: GoldenSet, overrides: dict[str, Any]) -> S
         data.setdefault(section, {}).update(values)
     emb = f"{data['embedding']['provider']}:{data['embedding']['model']}:{data['embedding']['quantize']}"
     chunk = f"{data['chunking']['chunk_tokens']}-{data['chunking']['chunk_overlap']}"
-    key = hashlib.sha1(f"{gs.corpus_key}|{emb}|{chunk}".encode()).hexdigest()[:10]
+    key = hashlib.sha1(f"{gs.corpus_key}|{emb}|{chunk}|{INDEX_FORMAT}".encode()).hexdigest()[:10]
     data["store"]["path"] = PROJECT_ROOT / ".newsdesk" / "eval" / f"{gs.name}-{key}"
     data["store"]["host"] = None
     data["store"]["collection"] = "eval"
@@ -82,13 +83,19 @@ def run_newsdesk_item(pipe: Pipeline, item: GoldenItem, retrieval_only: bool) ->
     t0 = time.perf_counter()
     retrieval = pipe.retrieve(item.question, top_k=RETRIEVE_K)
     t_retrieve = time.perf_counter() - t0
-    texts = [c.text for c in retrieval.chunks]
-    urls = [str(c.meta.get("url", "")) for c in retrieval.chunks]
+    top = retrieval.chunks[:RETRIEVE_K]
+    texts = [c.text for c in top]
+    urls = [str(c.meta.get("url", "")) for c in top]
     contexts = {}
+    over_budget = []
     for b in BUDGETS:
         ctx = pipe.context_for(item.question, retrieval, budget=b)
         contexts[b] = ctx.as_prompt_text()
+        if ctx.tokens > b:
+            over_budget.append(b)
+    t1 = time.perf_counter()
     product_ctx = pipe.context_for(item.question, retrieval)
+    t_context = time.perf_counter() - t1
     rec: dict[str, Any] = {
         "retrieved_urls": urls,
         "retrieved_ids": [c.id for c in retrieval.chunks],
@@ -96,7 +103,8 @@ def run_newsdesk_item(pipe: Pipeline, item: GoldenItem, retrieval_only: bool) ->
         "best_dense": round(product_ctx.best_dense, 4),
         "context_tokens": product_ctx.tokens,
         "hints": {"outlets": retrieval.hints.outlets, "days": retrieval.hints.days},
-        "timings": {"retrieve": t_retrieve, "embed": retrieval.timings.get("embed", 0.0)},
+        "timings": {"retrieve": t_retrieve, "embed": retrieval.timings.get("embed", 0.0), "context": t_context},
+        "over_budget": over_budget,
     }
     rec.update(score_retrieval(item, texts, urls, contexts))
     if retrieval_only:

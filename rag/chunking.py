@@ -18,6 +18,8 @@ from pathlib import Path
 from rag.articles import Article
 
 ENCODING = "cl100k_base"
+# Recorded in the store: a store written by another layout must be rebuilt, not mixed.
+INDEX_FORMAT = "sentences-v1"
 _EPOCH = date(1970, 1, 1)
 
 
@@ -61,6 +63,23 @@ def day_number(d: date | None) -> int:
 
 
 @dataclass(frozen=True)
+class Sentence:
+    """One sentence of an article: the unit that is embedded and selected for the LLM."""
+
+    id: str
+    doc_id: str
+    pos: int
+    text: str
+    chunk: int  # index of the first chunk that holds it
+    source: str
+    published_day: int
+
+    def metadata(self) -> dict[str, str | int]:
+        return {"doc_id": self.doc_id, "pos": self.pos, "chunk": self.chunk, "source": self.source,
+                "published_day": self.published_day}  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Chunk:
     id: str
     doc_id: str
@@ -73,15 +92,13 @@ class Chunk:
     published_day: int
     author: str = ""
     origin: str = ""
+    sent_from: int = 0  # positions of the first and last sentence it holds
+    sent_to: int = 0
 
     def header(self) -> str:
-        """The line embedded (and shown to the LLM) with the chunk: who said it and when."""
-        bits = [self.title]
+        """Who said it and when: kept beside the chunk for the lexical index and display."""
         tail = ", ".join(b for b in (self.source, self.published) if b)
-        return f"{bits[0]} ({tail})" if tail else bits[0]
-
-    def embed_text(self) -> str:
-        return f"{self.header()}\n{self.text}"
+        return f"{self.title} ({tail})" if tail else self.title
 
     def metadata(self) -> dict[str, str | int]:
         return {
@@ -94,21 +111,9 @@ class Chunk:
             "published_day": self.published_day,
             "author": self.author,
             "origin": self.origin,
+            "sent_from": self.sent_from,
+            "sent_to": self.sent_to,
         }
-
-
-@lru_cache(maxsize=8)
-def _splitter(chunk_tokens: int, overlap: int):  # type: ignore[no-untyped-def]
-    from llama_index.core.node_parser import SentenceSplitter
-
-    # llama-index's splitter packs whole sentences (punkt, shipped with it) up to the
-    # token budget and only cuts inside a sentence that alone exceeds it.
-    return SentenceSplitter(
-        chunk_size=chunk_tokens,
-        chunk_overlap=min(overlap, chunk_tokens // 2),
-        tokenizer=lambda t: _encoding().encode(t, disallowed_special=()),
-        paragraph_separator="\n\n",
-    )
 
 
 def chunk_id(doc_id: str, index: int, text: str) -> str:
@@ -116,28 +121,71 @@ def chunk_id(doc_id: str, index: int, text: str) -> str:
     return f"{doc_id}-{index:04d}-{digest}"
 
 
-def chunk_article(article: Article, chunk_tokens: int = 200, overlap: int = 20) -> list[Chunk]:
-    """Split one article into chunks of at most `chunk_tokens` tokens (never empty)."""
-    pieces = _splitter(chunk_tokens, overlap).split_text(article.body)
-    chunks: list[Chunk] = []
-    for piece in pieces:
-        text = piece.strip()
-        if not text:
+def sentence_id(doc_id: str, pos: int) -> str:
+    return f"{doc_id}-s{pos:05d}"
+
+
+def article_sentences(body: str, max_tokens: int) -> list[str]:
+    """The article's sentences; one longer than `max_tokens` is cut into token windows."""
+    from rag.sentences import split_sentences
+
+    out: list[str] = []
+    enc = _encoding()
+    for sent in split_sentences(body):
+        toks = enc.encode(sent, disallowed_special=())
+        if len(toks) <= max_tokens:
+            out.append(sent)
             continue
-        i = len(chunks)
+        for i in range(0, len(toks), max_tokens):
+            piece = enc.decode(toks[i : i + max_tokens]).strip()
+            if piece:
+                out.append(piece)
+    return out
+
+
+def chunk_article(article: Article, chunk_tokens: int = 200, overlap: int = 20) -> tuple[list[Chunk], list[Sentence]]:
+    """Pack whole sentences into chunks of at most `chunk_tokens` tokens.
+
+    Chunks and sentences come from one sentence split, so each chunk knows the exact
+    sentences it holds (`sent_from`..`sent_to`): retrieval scores chunks by their best
+    sentence and the context stage selects sentences inside retrieved chunks. Consecutive
+    chunks share trailing sentences up to `overlap` tokens. (llama-index's splitter packs
+    sentences too, but with its own sentence boundaries, which would not line up.)
+    """
+    sents = article_sentences(article.body, chunk_tokens)
+    counts = [count_tokens(s) + 1 for s in sents]  # +1: the joining space
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while start < len(sents):
+        end, used = start, 0
+        while end < len(sents) and (used + counts[end] <= chunk_tokens or end == start):
+            used += counts[end]
+            end += 1
+        spans.append((start, end - 1))
+        if end >= len(sents):
+            break
+        back, carried = end, 0  # next chunk starts with the tail of this one, within overlap
+        while back - 1 > start and carried + counts[back - 1] <= overlap:
+            back -= 1
+            carried += counts[back]
+        start = back
+    day = day_number(article.published)
+    chunks: list[Chunk] = []
+    first_chunk = [-1] * len(sents)
+    for i, (a, b) in enumerate(spans):
+        text = " ".join(sents[a : b + 1])
+        for pos in range(a, b + 1):
+            if first_chunk[pos] < 0:
+                first_chunk[pos] = i
         chunks.append(
             Chunk(
-                id=chunk_id(article.doc_id, i, text),
-                doc_id=article.doc_id,
-                index=i,
-                text=text,
-                title=article.title,
-                source=article.source,
-                url=article.url,
-                published=article.published_iso,
-                published_day=day_number(article.published),
-                author=article.author,
-                origin=article.origin,
+                id=chunk_id(article.doc_id, i, text), doc_id=article.doc_id, index=i, text=text,
+                title=article.title, source=article.source, url=article.url, published=article.published_iso,
+                published_day=day, author=article.author, origin=article.origin, sent_from=a, sent_to=b,
             )
-        )
-    return chunks
+        )  # fmt: skip
+    sentences = [
+        Sentence(sentence_id(article.doc_id, pos), article.doc_id, pos, text, first_chunk[pos], article.source, day)
+        for pos, text in enumerate(sents)
+    ]
+    return chunks, sentences

@@ -72,21 +72,25 @@ class StoreSettings(BaseModel):
 
 
 class ChunkingSettings(BaseModel):
-    # Sized in tiktoken (cl100k) tokens. MiniLM reads at most 256 word pieces, so the
-    # default stays under that including the title line that is embedded with each chunk.
-    chunk_tokens: int = Field(200, ge=32, le=2048)
+    # Sized in tiktoken (cl100k) tokens. Chunks are not embedded whole (their sentences
+    # are), so MiniLM's 256-word-piece limit does not bound them; 256 scored best.
+    chunk_tokens: int = Field(256, ge=32, le=2048)
     chunk_overlap: int = Field(20, ge=0, le=512)
 
 
 class RetrievalSettings(BaseModel):
-    top_k: int = Field(6, ge=1, le=50)  # chunks (sources) handed to the answer stage
-    candidates: int = Field(40, ge=5, le=500)  # per retriever, before fusion
+    # Defaults chosen on the MultiHop-RAG development split (docs/EVALUATION.md).
+    top_k: int = Field(6, ge=1, le=50)  # chunks reported as "the sources" of a retrieval
     hybrid: bool = True  # BM25 (bm25s) fused with dense search
+    candidates: int = Field(50, ge=5, le=500)  # BM25 chunks before fusion
+    dense_sentences: int = Field(100, ge=5, le=1000)  # nearest sentences before fusion
+    dense_weight: float = Field(0.2, ge=0.0, le=5.0)  # weight of the dense list in rank fusion
+    per_outlet: int = Field(10, ge=1, le=100)  # extra hits searched within each named outlet
     rrf_k: int = Field(60, ge=1, le=1000)
-    max_chunks_per_article: int = Field(2, ge=1, le=20)
-    # The context handed to the LLM: token budget and sentences kept per source.
+    max_chunks_per_article: int = Field(20, ge=1, le=100)
+    # The context stage selects sentences from this many top chunks, within a token budget.
+    context_chunks: int = Field(40, ge=1, le=200)
     context_tokens: int = Field(450, ge=50, le=8000)
-    sentences_per_source: int = Field(3, ge=1, le=50)
     # Evidence floor below which the bot refuses without calling the LLM (calibrated).
     min_evidence: float = Field(0.30, ge=0.0, le=1.0)
 

@@ -1,21 +1,36 @@
 """From retrieved chunks to the short context a small local model reads.
 
-Prompt length is the main latency cost on a CPU, and facts are sentences. So the context
-keeps, per article, only the sentences that bear on the question, with the article's
-title, outlet and date beside them, and stops at a token budget. Every article gets its
-best sentence before any article gets a second one, so multi-source questions see each
-source.
+Prompt length is the main latency cost on a CPU, and facts are sentences (99% of the
+MultiHop-RAG evidence facts sit inside one sentence). So the context is built from
+sentences: every sentence of the top chunks is scored against the question (BM25 terms,
+embedding similarity, its chunk's rank, and whether its outlet and date are the ones the
+question names), and the best are taken until the token budget is spent. Sentences are
+shown grouped by article, in article order, under the article's title, outlet and date.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from rag.chunking import count_tokens
+import numpy as np
+
+from rag.chunking import count_tokens, sentence_id
 from rag.lexical import LexicalIndex, terms
-from rag.retrieval import RetrievedChunk
-from rag.sentences import split_sentences
+from rag.retrieval import Retrieval
+
+# Weights of the sentence score, fitted on the MultiHop-RAG development split.
+W_LEXICAL = 1.0
+W_DENSE = 1.0
+W_RANK = 0.3
+W_OUTLET = 0.8
+W_DATE = 0.6
+RANK_DECAY = 0.1
+DECOMPOSE = True
+PART_SENTENCES = 2
+BM25_K1, BM25_B = 1.2, 0.75
 
 
 @dataclass
@@ -30,12 +45,8 @@ class Source:
     published: str
     score: float
     chunk_ids: list[str]
-    passage: str  # the retrieved chunk text (first chunk), shown in the UI
+    passage: str  # the best retrieved chunk of the article, shown in the UI
     sentences: list[str] = field(default_factory=list)  # selected, in article order
-
-    def label(self) -> str:
-        bits = ", ".join(b for b in (self.outlet, self.published) if b)
-        return f"{self.title} ({bits})" if bits else self.title
 
 
 @dataclass
@@ -43,125 +54,168 @@ class Context:
     sources: list[Source]
     tokens: int
     coverage: float  # idf-weighted share of the question's terms found in the context
-    best_dense: float  # best cosine similarity of a retrieved chunk
+    best_dense: float  # best cosine similarity of a retrieved sentence
 
     def as_prompt_text(self) -> str:
         return format_sources(self.sources)
 
 
+def _attr(text: str) -> str:
+    return text.replace('"', "'").replace("<", "(").replace(">", ")").replace("\n", " ")
+
+
+def _short_title(title: str, words: int = 8) -> str:
+    parts = title.split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+def source_header(n: int, title: str, outlet: str, published: str) -> str:
+    # Compact on purpose: with ~8 articles in a 1,000-token context, every header token
+    # is one less token of evidence.
+    return f'<source id={n} outlet="{_attr(outlet or "unknown")}" date={published or "unknown"} title="{_attr(_short_title(title))}">'
+
+
 def format_sources(sources: list[Source]) -> str:
     """Sources delimited and labelled as data; the model is told never to obey them."""
-    parts = []
-    for s in sources:
-        attrs = f'id="{s.n}" title="{_attr(s.title)}" outlet="{_attr(s.outlet or "unknown")}" date="{s.published or "unknown"}"'
-        parts.append(f"<source {attrs}>\n{' '.join(s.sentences)}\n</source>")
-    return "\n".join(parts)
+    return "\n".join(
+        f"{source_header(s.n, s.title, s.outlet, s.published)}\n{' '.join(s.sentences)}\n</source>" for s in sources
+    )
 
 
-def _attr(text: str) -> str:
-    return text.replace('"', "'").replace("<", "(").replace(">", ")")
+_PART_SPLIT = re.compile(
+    r"[,;]\s*(?:(?:and|while|whereas|but)\s+)?|\s+\b(?:and|while|whereas|but|compared (?:to|with)|as well as)\b\s+",
+    re.IGNORECASE,
+)
 
 
-def _header_tokens(title: str, outlet: str) -> int:
-    return count_tokens(title) + count_tokens(outlet) + 24  # tag, id, date and quotes
+def question_parts(question: str) -> list[str]:
+    """Split a multi-part question at its conjunctions; parts need 3+ content terms.
+
+    >>> question_parts("Did TechCrunch report that Apple sued Epic, and did The Verge say that Google won the appeal?")
+    ['Did TechCrunch report that Apple sued Epic', 'did The Verge say that Google won the appeal?']
+    >>> question_parts("Who engaged in a rumored romance with a Chiefs TE, who made a friendship bracelet as a gesture?")
+    ['Who engaged in a rumored romance with a Chiefs TE', 'who made a friendship bracelet as a gesture?']
+    """
+    parts = [p.strip() for p in _PART_SPLIT.split(question) if p and p.strip()]
+    good = [p for p in parts if len(terms(p)) >= 3]
+    return good if len(good) > 1 else []
 
 
-@dataclass
-class _Candidate:
-    art: int
-    pos: int  # order in the article's sentence list
-    text: str
-    score: float
-    tokens: int
+def _bm25(question_terms: dict[str, float], sentences: list[list[str]]) -> np.ndarray:
+    """BM25 of each candidate sentence, with idf from the chunk index (the corpus statistics)."""
+    if not sentences:
+        return np.zeros(0)
+    avg = max(1.0, float(np.mean([len(s) for s in sentences])))
+    out = np.zeros(len(sentences))
+    for i, toks in enumerate(sentences):
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * len(toks) / avg)
+        out[i] = sum(
+            question_terms[t] * tf * (BM25_K1 + 1) / (tf + norm) for t, tf in Counter(toks).items() if t in question_terms
+        )
+    return out
 
 
 def build_context(
     question: str,
-    chunks: list[RetrievedChunk],
+    retrieval: Retrieval,
+    sentences_of: Any,
     budget_tokens: int,
-    per_source: int,
     lexical: LexicalIndex | None = None,
-    max_sources: int | None = None,
+    max_chunks: int = 40,
+    embed: Any = None,
 ) -> Context:
-    """Select sentences from `chunks` (in rank order) within `budget_tokens`."""
-    q_terms = list(dict.fromkeys(terms(question)))
-    weights = {t: (lexical.idf(t) if lexical else 1.0) for t in q_terms}
-    total_w = sum(weights.values()) or 1.0
+    """Select the best sentences of the top `max_chunks` chunks within `budget_tokens`.
 
-    # Group chunks by article, keeping the rank order of each article's best chunk.
-    groups: dict[str, list[RetrievedChunk]] = {}
-    for ch in chunks:
-        groups.setdefault(str(ch.meta.get("doc_id", ch.id)), []).append(ch)
-    arts = list(groups.items())[: max_sources or len(groups)]
+    `sentences_of(ids) -> (ids, texts, vectors)` fetches candidate sentences (the store);
+    `embed(texts) -> vectors`, when given, embeds the parts of a multi-part question.
+    """
+    q_terms = list(dict.fromkeys(terms(question)))
+    idf = {t: (lexical.idf(t) if lexical else 1.0) for t in q_terms}
+    total_w = sum(idf.values()) or 1.0
+    chunks = retrieval.chunks[:max_chunks]
+    hints = retrieval.hints
+
+    # Candidate sentences with the rank prior of the best chunk that holds them.
+    prior: dict[str, float] = {}
+    owner: dict[str, int] = {}  # sentence id -> index of its best chunk
+    pos_of: dict[str, int] = {}
+    for rank, ch in enumerate(chunks):
+        doc = str(ch.meta.get("doc_id", ""))
+        for pos in range(int(ch.meta.get("sent_from", 0)), int(ch.meta.get("sent_to", -1)) + 1):
+            sid = sentence_id(doc, pos)
+            if sid not in prior:
+                prior[sid] = 1.0 / (1.0 + RANK_DECAY * rank)
+                owner[sid] = rank
+                pos_of[sid] = pos
+    ids, texts, vecs = sentences_of(list(prior))
+    if not ids:
+        return Context([], 0, 0.0, 0.0)
+    toks = [terms(t) for t in texts]
+    lex = _bm25(idf, toks)
+    lex = lex / (lex.max() + 1e-9) if lex.size and lex.max() > 0 else lex
+    dense = vecs @ retrieval.query_vector if vecs.size else np.zeros(len(ids))
+    score = W_LEXICAL * lex + W_DENSE * dense + W_RANK * np.array([prior[s] for s in ids])
+    metas = [chunks[owner[s]].meta for s in ids]
+    if hints.outlets:
+        score += W_OUTLET * np.array([m.get("source") in hints.outlets for m in metas], dtype=float)
+    if hints.days:
+        days = [int(m.get("published_day", -1)) for m in metas]
+        score += W_DATE * np.array([any(abs(d - h) <= 1 for h in hints.days) for d in days], dtype=float)
+
+    # First, the best sentence for each part of a multi-part question, so that every
+    # report a comparison names is represented; then greedy by score. An article's
+    # header is paid once, when its first sentence is taken.
+    picked: dict[str, list[int]] = {}  # doc_id -> candidate indexes
+    taken: set[int] = set()
+    used = 0
+
+    def take(i: int) -> bool:
+        nonlocal used
+        if i in taken:
+            return False
+        doc = str(metas[i].get("doc_id", ""))
+        cost = count_tokens(texts[i]) + 1
+        if doc not in picked:
+            m = metas[i]
+            cost += count_tokens(source_header(99, str(m.get("title", "")), str(m.get("source", "")), str(m.get("published", "")))) + 6
+        if used + cost > budget_tokens:
+            return False
+        picked.setdefault(doc, []).append(int(i))
+        taken.add(i)
+        used += cost
+        return True
+
+    parts = question_parts(question) if DECOMPOSE else []
+    if len(parts) > 1:
+        base = score - W_LEXICAL * lex - W_DENSE * dense
+        part_vecs = embed(parts) if embed is not None and vecs.size else None
+        for k, part in enumerate(parts):
+            p_idf = {t: idf.get(t, lexical.idf(t) if lexical else 1.0) for t in dict.fromkeys(terms(part))}
+            p_lex = _bm25(p_idf, toks)
+            if p_lex.max() <= 0:
+                continue
+            p_dense = vecs @ part_vecs[k] if part_vecs is not None else dense
+            p_score = W_LEXICAL * p_lex / p_lex.max() + W_DENSE * p_dense + base
+            for i in np.argsort(-p_score)[:PART_SENTENCES]:
+                take(int(i))
+    for i in np.argsort(-score):
+        take(int(i))
 
     sources: list[Source] = []
-    cands: list[list[_Candidate]] = []
-    for a, (doc_id, group) in enumerate(arts):
-        meta: dict[str, Any] = group[0].meta
-        seen: set[str] = set()
-        sents: list[str] = []
-        for ch in sorted(group, key=lambda c: int(c.meta.get("index", 0))):
-            for sent in split_sentences(ch.text):
-                if sent not in seen:  # chunks overlap: keep each sentence once
-                    seen.add(sent)
-                    sents.append(sent)
-        title_terms = set(terms(f"{meta.get('title', '')} {meta.get('source', '')}"))
-        rank_prior = 1.0 / (1 + 0.15 * a)
-        scored = []
-        for pos, sent in enumerate(sents):
-            st = set(terms(sent))
-            overlap = sum(w for t, w in weights.items() if t in st) / total_w
-            # Terms the title already gives count a little: the sentence is about the
-            # article's subject even when it does not repeat it.
-            overlap += 0.25 * sum(w for t, w in weights.items() if t in title_terms and t not in st) / total_w
-            scored.append(_Candidate(a, pos, sent, (overlap + 0.02) * rank_prior, count_tokens(sent) + 1))
-        cands.append(sorted(scored, key=lambda c: -c.score))
-        sources.append(
-            Source(
-                n=a + 1,
-                doc_id=doc_id,
-                title=str(meta.get("title", "")),
-                outlet=str(meta.get("source", "")),
-                url=str(meta.get("url", "")),
-                published=str(meta.get("published", "")),
-                score=max(c.score for c in group),
-                chunk_ids=[c.id for c in group],
-                passage=group[0].text,
-            )
-        )
-
-    used = 0
-    picked: list[list[_Candidate]] = [[] for _ in arts]
-    for round_ in range(per_source):
-        progressed = False
-        # Each round gives every article its next-best sentence, best articles first.
-        order = sorted(range(len(arts)), key=lambda i: -(cands[i][round_].score if round_ < len(cands[i]) else -1))
-        for i in order:
-            if round_ >= len(cands[i]):
-                continue
-            c = cands[i][round_]
-            if round_ > 0 and c.score <= 0.02 * (1.0 / (1 + 0.15 * i)) + 1e-9:
-                continue  # no question term at all: not worth the tokens
-            cost = c.tokens + (_header_tokens(sources[i].title, sources[i].outlet) if not picked[i] else 0)
-            if used + cost > budget_tokens:
-                continue
-            picked[i].append(c)
-            used += cost
-            progressed = True
-        if not progressed:
-            break
-
-    kept: list[Source] = []
     found: set[str] = set()
-    for i, src in enumerate(sources):
-        if not picked[i]:
-            continue
-        src.sentences = [c.text for c in sorted(picked[i], key=lambda c: c.pos)]
-        src.n = len(kept) + 1
-        kept.append(src)
-        for s in src.sentences:
-            found.update(terms(s))
+    for doc, idx in picked.items():  # articles in the order their best sentence was taken
+        best_chunk = chunks[min(owner[ids[i]] for i in idx)]
+        m = best_chunk.meta
+        src = Source(
+            n=len(sources) + 1, doc_id=doc, title=str(m.get("title", "")), outlet=str(m.get("source", "")),
+            url=str(m.get("url", "")), published=str(m.get("published", "")), score=float(max(score[i] for i in idx)),
+            chunk_ids=[c.id for c in chunks if c.meta.get("doc_id") == doc], passage=best_chunk.text,
+            sentences=[texts[i] for i in sorted(idx, key=lambda i: pos_of[ids[i]])],
+        )  # fmt: skip
+        sources.append(src)
+        for i in idx:
+            found.update(toks[i])
         found.update(terms(f"{src.title} {src.outlet}"))
-    coverage = sum(w for t, w in weights.items() if t in found) / total_w if q_terms else 0.0
-    best_dense = max((c.dense for c in chunks), default=0.0)
-    return Context(kept, used, coverage, best_dense)
+    coverage = sum(w for t, w in idf.items() if t in found) / total_w if q_terms else 0.0
+    best_dense = max(retrieval.sentence_scores.values(), default=0.0)
+    return Context(sources, count_tokens(format_sources(sources)), coverage, best_dense)

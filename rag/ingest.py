@@ -1,9 +1,13 @@
 """Ingestion: articles -> chunks -> embeddings -> store, idempotent and incremental.
 
+What is embedded: every sentence (dense search and context selection work on sentences);
+a chunk's vector is the normalised mean of its sentences' vectors, so chunks cost no
+extra model time.
+
 Order of writes per article (what makes a killed run converge on re-run): upsert the new
-chunks, delete that article's chunks that are no longer current, and only then record the
-article's content hash. A run killed anywhere before the last step redoes the article;
-upserts of stable ids make redoing it harmless.
+sentences and chunks, delete that article's sentences and chunks that are no longer
+current, and only then record the article's content hash. A run killed anywhere before
+the last step redoes the article; upserts of stable ids make redoing it harmless.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.articles import Article, load_articles
-from rag.chunking import Chunk, chunk_article
+import numpy as np
+
+from rag.chunking import Chunk, Sentence, chunk_article
 from rag.config import ChunkingSettings
 from rag.providers.embedding import Embedder
 from rag.store import ChunkStore
@@ -23,7 +29,7 @@ ProgressFn = Callable[[int, int, str], None]  # (done, total, message)
 
 # Articles are embedded in groups so the model sees full batches (and length buckets)
 # even when articles are short; results are written article by article.
-EMBED_GROUP_CHUNKS = 256
+EMBED_GROUP_SENTENCES = 1024
 
 
 @dataclass
@@ -76,13 +82,14 @@ def ingest_articles(
     t0 = time.perf_counter()
     known = store.articles()
     report.articles_seen += len(articles)
-    todo: list[tuple[Article, list[Chunk], bool]] = []
+    todo: list[tuple[Article, list[Chunk], list[Sentence], bool]] = []
     for art in articles:
         prior = known.get(art.doc_id)
         if prior and prior.get("content_hash") == art.content_hash and not force:
             report.unchanged += 1
             continue
-        todo.append((art, chunk_article(art, chunking.chunk_tokens, chunking.chunk_overlap), prior is not None))
+        chunks, sentences = chunk_article(art, chunking.chunk_tokens, chunking.chunk_overlap)
+        todo.append((art, chunks, sentences, prior is not None))
 
     done = 0
     total = len(todo)
@@ -91,22 +98,27 @@ def ingest_articles(
     i = 0
     while i < len(todo):
         group = [todo[i]]
-        size = len(todo[i][1])
+        size = len(todo[i][2])
         i += 1
-        while i < len(todo) and size + len(todo[i][1]) <= EMBED_GROUP_CHUNKS:
+        while i < len(todo) and size + len(todo[i][2]) <= EMBED_GROUP_SENTENCES:
             group.append(todo[i])
-            size += len(todo[i][1])
+            size += len(todo[i][2])
             i += 1
-        texts = [c.embed_text() for _, chunks, _ in group for c in chunks]
+        texts = [x.text for _, _, sentences, _ in group for x in sentences]
         te = time.perf_counter()
         vectors = embedder.embed_documents(texts)
         report.embed_seconds += time.perf_counter() - te
         offset = 0
-        for art, chunks, existed in group:
-            vecs = vectors[offset : offset + len(chunks)]
-            offset += len(chunks)
-            if chunks:
-                store.upsert_chunks(chunks, vecs)
+        for art, chunks, sentences, existed in group:
+            svecs = vectors[offset : offset + len(sentences)]
+            offset += len(sentences)
+            if sentences:
+                store.upsert_sentences(sentences, svecs)
+                store.upsert_chunks(chunks, chunk_vectors(chunks, svecs))
+            current_s = {x.id for x in sentences}
+            stale_s = [sid for sid in store.sentence_ids_of(art.doc_id) if sid not in current_s]
+            if stale_s:
+                store.delete_sentences(stale_s)
             current = {c.id for c in chunks}
             stale = [cid for cid in store.chunk_ids_of(art.doc_id) if cid not in current]
             if stale:
@@ -122,6 +134,12 @@ def ingest_articles(
     report.seconds += time.perf_counter() - t0
     report.chunks_total = store.count()
     return report
+
+
+def chunk_vectors(chunks: list[Chunk], sentence_vectors: np.ndarray) -> np.ndarray:
+    """Each chunk's vector: the normalised mean of its sentences' vectors."""
+    rows = np.stack([sentence_vectors[c.sent_from : c.sent_to + 1].mean(axis=0) for c in chunks])
+    return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12)
 
 
 def ingest_paths(

@@ -170,10 +170,10 @@ class Pipeline:
 
     def context_for(self, question: str, retrieval: Retrieval, budget: int | None = None) -> Context:
         s = self.settings.retrieval
-        budget = budget or s.context_tokens
-        # A larger budget may take more sentences from each article, not only more articles.
-        per_source = max(s.sentences_per_source, budget // 150)
-        return build_context(question, retrieval.chunks, budget, per_source, self.retriever.view().lexical)
+        return build_context(
+            question, retrieval, self.store.get_sentences, budget or s.context_tokens,
+            self.retriever.view().lexical, s.context_chunks, embed=self.embedder.embed_documents,
+        )  # fmt: skip
 
     def _similarity(self) -> Callable[[str, list[str]], np.ndarray]:
         emb = self.embedder

@@ -1,5 +1,11 @@
-"""Hybrid retrieval for news: dense (Chroma) + BM25, fused by rank, steered by the outlets
-and dates a question names, with a cap per article so one long story cannot fill every slot.
+"""Hybrid retrieval for news: BM25 over chunks fused with dense search over sentences,
+steered by the outlets and dates a question names.
+
+What the MultiHop-RAG development split showed (docs/EVALUATION.md has the numbers):
+BM25 over chunks with their title and outlet is the strongest single retriever; dense
+MiniLM helps as a lighter-weighted second opinion, and more at sentence level (a chunk
+scored by its best sentence) than at chunk level; a question that names outlets needs a
+search within each named outlet so that every report it compares is found.
 """
 
 from __future__ import annotations
@@ -49,27 +55,35 @@ class Filters:
         return not (self.until and day > day_number(self.until))
 
 
+def _and(a: dict[str, Any] | None, b: dict[str, Any] | None) -> dict[str, Any] | None:
+    if a and b:
+        return {"$and": [a, b]}
+    return a or b
+
+
 @dataclass
 class RetrievedChunk:
     id: str
     text: str
     meta: dict[str, Any]
     score: float  # fused score (higher is better)
-    dense: float = 0.0  # cosine similarity to the question, when known
-    lexical: float = 0.0  # BM25 score, when known
+    dense: float = 0.0  # best cosine similarity of one of its sentences, when seen
+    lexical: float = 0.0  # BM25 score, when seen
 
 
 @dataclass
 class Retrieval:
     question: str
-    chunks: list[RetrievedChunk]
+    chunks: list[RetrievedChunk]  # ranked; the first top_k are "the sources"
     hints: QueryHints
     query_vector: np.ndarray
     timings: dict[str, float]
+    sentence_scores: dict[str, float] = field(default_factory=dict)  # sentence id -> cosine
 
 
-class _CorpusView:
-    """What the lexical side needs, built once per store version."""
+class CorpusView:
+    """What query time needs in memory, built once per store version: the BM25 index over
+    chunks, and each chunk's outlet, date and sentence range."""
 
     def __init__(self, chunks: list[StoredChunk]):
         self.ids = [c.id for c in chunks]
@@ -80,8 +94,16 @@ class _CorpusView:
         self.lexical = LexicalIndex([f"{h}\n{t}" for h, t in zip(header, self.texts, strict=True)])
         self.sources = np.array([str(m.get("source", "")) for m in self.metas], dtype=object)
         self.days = np.array([int(m.get("published_day", -1)) for m in self.metas], dtype=np.int64)
-        self.doc_ids = [str(m.get("doc_id", "")) for m in self.metas]
         self.matcher = OutletMatcher(sorted({s for s in self.sources if s}))
+        # doc_id -> [(first sentence, last sentence, chunk position)] to map sentences to chunks
+        self.doc_chunks: dict[str, list[tuple[int, int, int]]] = {}
+        for i, m in enumerate(self.metas):
+            self.doc_chunks.setdefault(str(m.get("doc_id", "")), []).append(
+                (int(m.get("sent_from", 0)), int(m.get("sent_to", 0)), i)
+            )
+
+    def chunks_of_sentence(self, doc_id: str, pos: int) -> list[int]:
+        return [i for a, b, i in self.doc_chunks.get(doc_id, []) if a <= pos <= b]
 
 
 class Retriever:
@@ -89,21 +111,21 @@ class Retriever:
         self.store = store
         self.embedder = embedder
         self.settings = settings
-        self._view: _CorpusView | None = None
+        self._view: CorpusView | None = None
         self._view_count = -1
         self._lock = threading.Lock()
 
-    # The lexical index mirrors the store. It is rebuilt when the chunk count changes
+    # The in-memory view mirrors the store. It is rebuilt when the chunk count changes
     # (another process ingested) or when `invalidate()` is called after an ingest here.
     def invalidate(self) -> None:
         with self._lock:
             self._view = None
 
-    def view(self) -> _CorpusView:
+    def view(self) -> CorpusView:
         count = self.store.count()
         with self._lock:
             if self._view is None or count != self._view_count:
-                self._view = _CorpusView(list(self.store.iter_chunks()) if count else [])
+                self._view = CorpusView(list(self.store.iter_chunks()) if count else [])
                 self._view_count = count
             return self._view
 
@@ -115,120 +137,79 @@ class Retriever:
         question: str,
         top_k: int | None = None,
         filters: Filters | None = None,
-        query_vector: np.ndarray | None = None,
+        depth: int | None = None,
     ) -> Retrieval:
+        """Rank chunks for `question`; returns at least `depth` (default: the context depth)."""
         s = self.settings
         top_k = top_k or s.top_k
+        depth = max(top_k, depth or s.context_chunks)
         filters = filters or Filters()
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         view = self.view()
         hints = parse_hints(question, view.matcher)
         t1 = time.perf_counter()
-        qvec = self.embedder.embed_query(question) if query_vector is None else query_vector
+        qvec = self.embedder.embed_query(question)
         t2 = time.perf_counter()
         timings["embed"] = t2 - t1
 
         where = filters.where()
-        base_mask = None
-        if where is not None:
-            base_mask = np.array([filters.allows(m) for m in view.metas], dtype=bool)
+        base_mask = np.array([filters.allows(m) for m in view.metas], dtype=bool) if where else None
+        lists: list[tuple[float, list[int]]] = []  # (weight, chunk positions in rank order)
+        dense_best: dict[int, float] = {}
+        lex_best: dict[int, float] = {}
+        sentence_scores: dict[str, float] = {}
 
-        lists: list[tuple[float, list[tuple[str, float]]]] = []  # (weight, [(id, score)])
-        dense_scores: dict[str, float] = {}
-        lex_scores: dict[str, float] = {}
-        hits: dict[str, StoredChunk] = {}
-
-        def dense(where_clause: dict[str, Any] | None, n: int) -> list[tuple[str, float]]:
-            out = []
-            for h in self.store.dense_search(qvec, n, where_clause):
-                hits[h.id] = h
-                dense_scores[h.id] = max(dense_scores.get(h.id, -1.0), h.score)
-                out.append((h.id, h.score))
-            return out
-
-        def lexical(mask: np.ndarray | None, n: int) -> list[tuple[str, float]]:
-            if not s.hybrid:
-                return []
+        def lexical(mask: np.ndarray | None, n: int) -> list[int]:
             out = []
             for i, score in view.lexical.search(question, n, mask):
-                cid = view.ids[i]
-                lex_scores[cid] = max(lex_scores.get(cid, 0.0), score)
-                out.append((cid, score))
+                lex_best[i] = max(lex_best.get(i, 0.0), score)
+                out.append(i)
             return out
 
-        lists.append((1.0, dense(where, s.candidates)))
-        lists.append((1.0, lexical(base_mask, s.candidates)))
+        def dense(where_clause: dict[str, Any] | None, n: int) -> list[int]:
+            # Sentences, then their chunks: a chunk is as relevant as its best sentence.
+            best: dict[int, float] = {}
+            for hit in self.store.search_sentences(qvec, n, where_clause):
+                sentence_scores[hit.id] = hit.score
+                for i in view.chunks_of_sentence(str(hit.meta.get("doc_id", "")), int(hit.meta.get("pos", -1))):
+                    best[i] = max(best.get(i, -1.0), hit.score)
+            for i, sc in best.items():
+                dense_best[i] = max(dense_best.get(i, -1.0), sc)
+            return sorted(best, key=lambda i: -best[i])
+
+        if s.hybrid:
+            lists.append((1.0, lexical(base_mask, s.candidates)))
+        lists.append((s.dense_weight if s.hybrid else 1.0, dense(where, s.dense_sentences)))
         # A question that names outlets wants evidence from each of them: search within
         # each named outlet too, so a less-covered outlet is not crowded out.
         for outlet in hints.outlets[:4]:
-            clause: dict[str, Any] = {"source": outlet}
-            w = {"$and": [clause, where]} if where else clause
             mask = view.sources == outlet
             if base_mask is not None:
-                mask &= base_mask
-            lists.append((1.0, dense(w, 10)))
-            lists.append((1.0, lexical(mask, 10)))
-        for day in hints.days[:4]:
-            rng = {"$and": [{"published_day": {"$gte": day - 1}}, {"published_day": {"$lte": day + 1}}]}
-            lists.append((0.7, dense({"$and": [rng, where]} if where else rng, 6)))
+                mask = mask & base_mask
+            if s.hybrid:
+                lists.append((1.0, lexical(mask, s.per_outlet)))
+            lists.append((s.dense_weight if s.hybrid else 1.0, dense(_and({"source": outlet}, where), 2 * s.per_outlet)))
         t3 = time.perf_counter()
         timings["search"] = t3 - t2
 
-        fused: dict[str, float] = {}
+        fused: dict[int, float] = {}
         for weight, ranked in lists:
-            for rank, (cid, _score) in enumerate(ranked):
-                fused[cid] = fused.get(cid, 0.0) + weight / (s.rrf_k + rank + 1)
-
-        ranked_ids = sorted(fused, key=lambda c: -fused[c])
-        # Chunks found only lexically need their stored text and metadata.
-        for cid in ranked_ids:
-            if cid not in hits and cid in view.pos:
-                i = view.pos[cid]
-                hits[cid] = StoredChunk(cid, view.texts[i], view.metas[i])
-
-        boosted = {cid: fused[cid] * _metadata_boost(hits[cid].meta, hints) for cid in ranked_ids if cid in hits}
-        order = sorted(boosted, key=lambda c: -boosted[c])
+            for rank, i in enumerate(ranked):
+                fused[i] = fused.get(i, 0.0) + weight / (s.rrf_k + rank + 1)
+        order = sorted(fused, key=lambda i: -fused[i])
         chosen: list[RetrievedChunk] = []
         per_doc: dict[str, int] = {}
-        overflow: list[str] = []
-        for cid in order:
-            doc = str(hits[cid].meta.get("doc_id", cid))
+        for i in order:
+            doc = str(view.metas[i].get("doc_id", ""))
             if per_doc.get(doc, 0) >= s.max_chunks_per_article:
-                overflow.append(cid)
                 continue
             per_doc[doc] = per_doc.get(doc, 0) + 1
-            h = hits[cid]
             chosen.append(
-                RetrievedChunk(cid, h.text, h.meta, boosted[cid], dense_scores.get(cid, 0.0), lex_scores.get(cid, 0.0))
+                RetrievedChunk(view.ids[i], view.texts[i], view.metas[i], fused[i], dense_best.get(i, 0.0), lex_best.get(i, 0.0))
             )
-            if len(chosen) >= top_k:
+            if len(chosen) >= depth:
                 break
-        # A small corpus may not fill top_k under the cap: then take the rest in order.
-        for cid in overflow:
-            if len(chosen) >= top_k:
-                break
-            h = hits[cid]
-            chosen.append(
-                RetrievedChunk(cid, h.text, h.meta, boosted[cid], dense_scores.get(cid, 0.0), lex_scores.get(cid, 0.0))
-            )
         timings["fuse"] = time.perf_counter() - t3
         timings["retrieve"] = time.perf_counter() - t0
-        return Retrieval(question, chosen, hints, qvec, timings)
-
-
-def _metadata_boost(meta: dict[str, Any], hints: QueryHints) -> float:
-    """Multiplicative boost for chunks whose outlet/date match what the question names."""
-    boost = 1.0
-    if hints.outlets and meta.get("source") in hints.outlets:
-        boost *= 1.5
-    day = int(meta.get("published_day", -1))
-    if hints.days and any(abs(day - d) <= 1 for d in hints.days):
-        boost *= 1.3
-    if hints.day_ranges and any(lo <= day <= hi for lo, hi in hints.day_ranges):
-        boost *= 1.2
-    if hints.before_day is not None and 0 <= day < hints.before_day:
-        boost *= 1.1
-    if hints.after_day is not None and day > hints.after_day:
-        boost *= 1.1
-    return boost
+        return Retrieval(question, chosen, hints, qvec, timings, sentence_scores)

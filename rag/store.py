@@ -1,8 +1,10 @@
 """Chroma: an embedded folder or a server; stable ids, upserts, and a recorded fingerprint.
 
-Two collections per store: `<name>_chunks` holds the embedded chunks; `<name>_articles`
-holds one record per article (content hash, metadata) so unchanged articles are skipped,
-removed ones found, and the corpus listed without scanning every chunk.
+Three collections per store: `<name>_sentences` holds every sentence with its embedding
+(dense search runs at sentence level); `<name>_chunks` holds the chunks (text, metadata,
+and the mean of their sentences' vectors); `<name>_articles` holds one record per article
+(content hash, metadata) so unchanged articles are skipped, removed ones found, and the
+corpus listed without scanning every chunk.
 
 Chroma is thread-safe but not process-safe: writes to a folder take a lock file, so a
 second writer is refused with a clear message instead of corrupting the store.
@@ -21,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from rag.articles import Article
-from rag.chunking import Chunk, day_number
+from rag.chunking import INDEX_FORMAT, Chunk, Sentence, day_number
 from rag.config import StoreSettings
 from rag.errors import EmbeddingMismatch, StoreLocked, StoreUnavailable
 
@@ -85,6 +87,7 @@ class ChunkStore:
             raise StoreUnavailable(f"cannot open the Chroma store at {where}: {exc}") from None
         self._chunks: Any = None
         self._articles: Any = None
+        self._sentences: Any = None
 
     def _bound_http_timeout(self, seconds: float) -> None:
         import httpx
@@ -100,12 +103,13 @@ class ChunkStore:
 
     # ------------------------------------------------------------ collections
 
-    def _names(self) -> tuple[str, str]:
-        return f"{self.settings.collection}_chunks", f"{self.settings.collection}_articles"
+    def _names(self) -> tuple[str, str, str]:
+        c = self.settings.collection
+        return f"{c}_chunks", f"{c}_articles", f"{c}_sentences"
 
     def open(self, embedding_identity: str, dim: int, create: bool = True) -> None:
         """Open the collections and check they were built with this embedding model."""
-        chunks_name, articles_name = self._names()
+        chunks_name, articles_name, sentences_name = self._names()
         try:
             existing = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
             if chunks_name not in existing and not create:
@@ -113,14 +117,22 @@ class ChunkStore:
                 return
             self._chunks = self._client.get_or_create_collection(
                 chunks_name,
-                metadata={"embedding_model": embedding_identity, "embedding_dim": dim},
+                metadata={"embedding_model": embedding_identity, "embedding_dim": dim, "index_format": INDEX_FORMAT},
                 configuration={"hnsw": {"space": "cosine"}},
                 embedding_function=None,
             )
             self._articles = self._client.get_or_create_collection(articles_name, embedding_function=None)
+            self._sentences = self._client.get_or_create_collection(
+                sentences_name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
         except Exception as exc:
             raise StoreUnavailable(f"cannot open collections in the {self.where}: {exc}") from None
         meta = self._chunks.metadata or {}
+        if meta.get("index_format") != INDEX_FORMAT:
+            raise EmbeddingMismatch(
+                f"the store was written in index format '{meta.get('index_format')}', this version needs "
+                f"'{INDEX_FORMAT}'. Re-index with `newsdesk ingest --rebuild PATH...`."
+            )
         if meta.get("embedding_model") != embedding_identity or int(meta.get("embedding_dim", -1)) != dim:
             raise EmbeddingMismatch(
                 f"the store was built with embedding '{meta.get('embedding_model')}' "
@@ -145,7 +157,7 @@ class ChunkStore:
                 self._client.delete_collection(name)
             except Exception:  # absent already
                 pass
-        self._chunks = self._articles = None
+        self._chunks = self._articles = self._sentences = None
 
     def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -174,6 +186,30 @@ class ChunkStore:
                 documents=[c.text for c in part],
                 metadatas=[c.metadata() for c in part],  # type: ignore[misc]
             )
+
+    def upsert_sentences(self, sentences: list[Sentence], embeddings: np.ndarray) -> None:
+        self._require()
+        step = max(1, min(self.max_batch(), 2000))
+        for i in range(0, len(sentences), step):
+            part = sentences[i : i + step]
+            self._call(
+                "write sentences",
+                self._sentences.upsert,
+                ids=[x.id for x in part],
+                embeddings=embeddings[i : i + step],
+                documents=[x.text for x in part],
+                metadatas=[x.metadata() for x in part],  # type: ignore[misc]
+            )
+
+    def sentence_ids_of(self, doc_id: str) -> list[str]:
+        self._require()
+        got = self._call("read sentence ids", self._sentences.get, where={"doc_id": doc_id}, include=[])
+        return list(got["ids"])
+
+    def delete_sentences(self, ids: list[str]) -> None:
+        self._require()
+        for i in range(0, len(ids), 2000):
+            self._call("delete sentences", self._sentences.delete, ids=ids[i : i + 2000])
 
     def chunk_ids_of(self, doc_id: str) -> list[str]:
         col = self._require()
@@ -208,6 +244,7 @@ class ChunkStore:
     def delete_article(self, doc_id: str) -> int:
         ids = self.chunk_ids_of(doc_id)
         self.delete_chunks(ids)
+        self.delete_sentences(self.sentence_ids_of(doc_id))
         self._call("delete the article record", self._articles.delete, ids=[doc_id])
         return len(ids)
 
@@ -252,6 +289,40 @@ class ChunkStore:
             for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         }
         return [by_id[i] for i in ids if i in by_id]
+
+    def sentence_count(self) -> int:
+        return 0 if self._sentences is None else int(self._call("count sentences", self._sentences.count))
+
+    def search_sentences(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
+        """Nearest sentences by cosine (score = similarity), optionally filtered."""
+        self._require()
+        total = self.sentence_count()
+        if total == 0:
+            return []
+        got = self._call(
+            "search",
+            self._sentences.query,
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=min(n, total),
+            where=where or None,
+            include=["metadatas", "distances"],
+        )
+        return [
+            StoredChunk(sid, "", dict(meta or {}), score=1.0 - float(dist))
+            for sid, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0], strict=True)
+        ]
+
+    def get_sentences(self, ids: list[str]) -> tuple[list[str], list[str], np.ndarray]:
+        """(ids found, texts, embeddings) for the given sentence ids, in the order asked."""
+        self._require()
+        if not ids:
+            return [], [], np.zeros((0, 0), dtype=np.float32)
+        got = self._call("read sentences", self._sentences.get, ids=ids, include=["documents", "embeddings"])
+        pos = {sid: i for i, sid in enumerate(got["ids"])}
+        found = [sid for sid in ids if sid in pos]
+        emb = np.asarray(got["embeddings"], dtype=np.float32)
+        order = [pos[sid] for sid in found]
+        return found, [got["documents"][i] or "" for i in order], emb[order] if len(order) else emb[:0]
 
     def dense_search(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
         col = self._require()

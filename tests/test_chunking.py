@@ -30,8 +30,8 @@ def test_chunks_are_bounded_and_non_empty(size: int) -> None:
 
     enc = tiktoken.get_encoding("cl100k_base")  # the trusted reference
     for art in _articles():
-        chunks = chunk_article(art, size, 20)
-        assert chunks
+        chunks, sentences = chunk_article(art, size, 20)
+        assert chunks and sentences
         for c in chunks:
             assert c.text.strip()
             assert len(enc.encode(c.text)) <= size
@@ -40,25 +40,37 @@ def test_chunks_are_bounded_and_non_empty(size: int) -> None:
 
 def test_chunks_keep_sentences_whole() -> None:
     (art,) = load_articles([SEED_FILE]).articles
-    for c in chunk_article(art, 64, 0):
+    chunks, sentences = chunk_article(art, 64, 0)
+    for c in chunks:
         assert c.text[-1] in '.!?"”', c.text[-40:]
+        # a chunk is exactly the sentences it says it holds
+        assert c.text == " ".join(s.text for s in sentences[c.sent_from : c.sent_to + 1])
+    assert [s.pos for s in sentences] == list(range(len(sentences)))
+    assert all(chunks[s.chunk].sent_from <= s.pos <= chunks[s.chunk].sent_to for s in sentences)
+
+
+def test_overlap_repeats_trailing_sentences_within_budget() -> None:
+    (art,) = load_articles([SEED_FILE]).articles
+    chunks, _ = chunk_article(art, 80, 40)
+    assert any(b.sent_from <= a.sent_to for a, b in zip(chunks, chunks[1:]))
+    assert all(b.sent_from > a.sent_from for a, b in zip(chunks, chunks[1:]))  # always progresses
 
 
 def test_ids_are_stable_and_change_with_content() -> None:
     (art,) = load_articles([SEED_FILE]).articles
-    a = [c.id for c in chunk_article(art, 128, 20)]
-    b = [c.id for c in chunk_article(art, 128, 20)]
+    a = [c.id for c in chunk_article(art, 128, 20)[0]]
+    b = [c.id for c in chunk_article(art, 128, 20)[0]]
     assert a == b and len(set(a)) == len(a)
     from dataclasses import replace
 
     edited = replace(art, body=art.body.replace("16 settlements", "17 settlements"))
-    c = [ch.id for ch in chunk_article(edited, 128, 20)]
+    c = [ch.id for ch in chunk_article(edited, 128, 20)[0]]
     assert c != a and len(set(a) - set(c)) >= 1 and len(set(a) & set(c)) >= 1
 
 
 def test_metadata_is_typed_on_every_chunk() -> None:
     (art,) = load_articles([SEED_FILE]).articles
-    for c in chunk_article(art, 128, 20):
+    for c in chunk_article(art, 128, 20)[0]:
         meta = c.metadata()
         assert meta["published"] == "2023-02-14" and isinstance(meta["published_day"], int)
         assert meta["doc_id"] == art.doc_id and meta["title"] == art.title
