@@ -221,7 +221,7 @@ def _echo_first_source(messages: list[Message]) -> str:
     import re
 
     prompt = messages[-1]["content"]
-    m = re.search(r'<source id="1"[^>]*>\n(.+?)(?:(?<=[.!?])\s|\n</source>)', prompt, re.DOTALL)
+    m = re.search(r'<source id="?1"?[^>]*>\n(.+?)(?:(?<=[.!?])\s|\n</source>)', prompt, re.DOTALL)
     if not m:
         return "The articles do not cover this."
     return f"{m.group(1).strip()} [1]"
