@@ -19,7 +19,7 @@ from rag.articles import Article
 
 ENCODING = "cl100k_base"
 # Recorded in the store: a store written by another layout must be rebuilt, not mixed.
-INDEX_FORMAT = "sentences-v1"
+INDEX_FORMAT = "sentences-v2"
 _EPOCH = date(1970, 1, 1)
 
 
@@ -125,13 +125,26 @@ def sentence_id(doc_id: str, pos: int) -> str:
     return f"{doc_id}-s{pos:05d}"
 
 
+MIN_SENTENCE_WORDS = 5
+
+
 def article_sentences(body: str, max_tokens: int) -> list[str]:
-    """The article's sentences; one longer than `max_tokens` is cut into token windows."""
+    """The article's sentences; one longer than `max_tokens` is cut into token windows.
+
+    Fragments shorter than five words ("Getty Images.", "He agreed.") join the sentence
+    before them: alone they say nothing, yet each would cost an embedding and a slot.
+    """
     from rag.sentences import split_sentences
 
+    merged: list[str] = []
+    for sent in split_sentences(body):
+        if merged and len(sent.split()) < MIN_SENTENCE_WORDS and count_tokens(merged[-1]) + count_tokens(sent) < max_tokens:
+            merged[-1] = f"{merged[-1]} {sent}"
+        else:
+            merged.append(sent)
     out: list[str] = []
     enc = _encoding()
-    for sent in split_sentences(body):
+    for sent in merged:
         toks = enc.encode(sent, disallowed_special=())
         if len(toks) <= max_tokens:
             out.append(sent)

@@ -106,25 +106,34 @@ def ingest_articles(
             i += 1
         texts = [x.text for _, _, sentences, _ in group for x in sentences]
         te = time.perf_counter()
-        vectors = embedder.embed_documents(texts)
+        vectors = embed_unique(embedder, texts)
         report.embed_seconds += time.perf_counter() - te
+        # One write per collection for the whole group (Chroma's cost is per call as much
+        # as per record); then stale records; article records last.
+        all_sents = [x for _, _, sentences, _ in group for x in sentences]
+        all_chunks: list[Chunk] = []
+        chunk_vecs: list[np.ndarray] = []
         offset = 0
-        for art, chunks, sentences, existed in group:
-            svecs = vectors[offset : offset + len(sentences)]
+        for _, chunks, sentences, _ in group:
+            if chunks:
+                all_chunks.extend(chunks)
+                chunk_vecs.append(chunk_vectors(chunks, vectors[offset : offset + len(sentences)]))
             offset += len(sentences)
-            if sentences:
-                store.upsert_sentences(sentences, svecs)
-                store.upsert_chunks(chunks, chunk_vectors(chunks, svecs))
-            current_s = {x.id for x in sentences}
-            stale_s = [sid for sid in store.sentence_ids_of(art.doc_id) if sid not in current_s]
-            if stale_s:
-                store.delete_sentences(stale_s)
-            current = {c.id for c in chunks}
-            stale = [cid for cid in store.chunk_ids_of(art.doc_id) if cid not in current]
-            if stale:
-                store.delete_chunks(stale)
-                report.chunks_deleted += len(stale)
-            store.put_article(art, len(chunks))
+        if all_sents:
+            store.upsert_sentences(all_sents, vectors)
+            store.upsert_chunks(all_chunks, np.concatenate(chunk_vecs))
+        docs = [art.doc_id for art, _, _, _ in group]
+        current_s = {x.id for x in all_sents}
+        current_c = {c.id for c in all_chunks}
+        stale_s = [sid for sid in store.sentence_ids_of(docs) if sid not in current_s]
+        stale_c = [cid for cid in store.chunk_ids_of(docs) if cid not in current_c]
+        if stale_s:
+            store.delete_sentences(stale_s)
+        if stale_c:
+            store.delete_chunks(stale_c)
+            report.chunks_deleted += len(stale_c)
+        store.put_articles([(art, len(chunks)) for art, chunks, _, _ in group])
+        for art, chunks, _, existed in group:
             report.chunks_written += len(chunks)
             report.updated += int(existed)
             report.added += int(not existed)
@@ -134,6 +143,16 @@ def ingest_articles(
     report.seconds += time.perf_counter() - t0
     report.chunks_total = store.count()
     return report
+
+
+def embed_unique(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """Embed each distinct text once (wire-service boilerplate repeats across articles)."""
+    unique = list(dict.fromkeys(texts))
+    if len(unique) == len(texts):
+        return embedder.embed_documents(texts)
+    vecs = embedder.embed_documents(unique)
+    where = {t: i for i, t in enumerate(unique)}
+    return vecs[[where[t] for t in texts]]
 
 
 def chunk_vectors(chunks: list[Chunk], sentence_vectors: np.ndarray) -> np.ndarray:

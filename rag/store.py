@@ -201,9 +201,16 @@ class ChunkStore:
                 metadatas=[x.metadata() for x in part],  # type: ignore[misc]
             )
 
-    def sentence_ids_of(self, doc_id: str) -> list[str]:
+    @staticmethod
+    def _doc_where(doc_ids: str | list[str]) -> dict[str, Any]:
+        if isinstance(doc_ids, str):
+            return {"doc_id": doc_ids}
+        return {"doc_id": {"$in": list(doc_ids)}}
+
+    def sentence_ids_of(self, doc_ids: str | list[str]) -> list[str]:
+        """Ids of the stored sentences of one article or several."""
         self._require()
-        got = self._call("read sentence ids", self._sentences.get, where={"doc_id": doc_id}, include=[])
+        got = self._call("read sentence ids", self._sentences.get, where=self._doc_where(doc_ids), include=[])
         return list(got["ids"])
 
     def delete_sentences(self, ids: list[str]) -> None:
@@ -211,9 +218,10 @@ class ChunkStore:
         for i in range(0, len(ids), 2000):
             self._call("delete sentences", self._sentences.delete, ids=ids[i : i + 2000])
 
-    def chunk_ids_of(self, doc_id: str) -> list[str]:
+    def chunk_ids_of(self, doc_ids: str | list[str]) -> list[str]:
+        """Ids of the stored chunks of one article or several."""
         col = self._require()
-        got = self._call("read chunk ids", col.get, where={"doc_id": doc_id}, include=[])
+        got = self._call("read chunk ids", col.get, where=self._doc_where(doc_ids), include=[])
         return list(got["ids"])
 
     def delete_chunks(self, ids: list[str]) -> None:
@@ -221,23 +229,27 @@ class ChunkStore:
         for i in range(0, len(ids), 2000):
             self._call("delete chunks", col.delete, ids=ids[i : i + 2000])
 
-    def put_article(self, article: Article, n_chunks: int) -> None:
+    def put_articles(self, records: list[tuple[Article, int]]) -> None:
+        """Record articles (with their chunk counts) as ingested: the last write of an ingest."""
+        if not records:
+            return
         self._call(
-            "write the article record",
+            "write article records",
             self._articles.upsert,
-            ids=[article.doc_id],
-            embeddings=[_NO_VECTOR],
+            ids=[a.doc_id for a, _ in records],
+            embeddings=[_NO_VECTOR] * len(records),
             metadatas=[
                 {
-                    "content_hash": article.content_hash,
-                    "title": article.title,
-                    "source": article.source,
-                    "url": article.url,
-                    "published": article.published_iso,
-                    "published_day": day_number(article.published),
-                    "origin": article.origin,
-                    "n_chunks": n_chunks,
+                    "content_hash": a.content_hash,
+                    "title": a.title,
+                    "source": a.source,
+                    "url": a.url,
+                    "published": a.published_iso,
+                    "published_day": day_number(a.published),
+                    "origin": a.origin,
+                    "n_chunks": n,
                 }
+                for a, n in records
             ],
         )
 
