@@ -4,6 +4,7 @@
     newsdesk eval --set multihop-dev --retrieval-only      # fast: no LLM
     newsdesk eval --set multihop-dev --limit 60 --seed 7   # answers on a seeded sample
     newsdesk eval --set multihop-dev --retrieval-only --pipeline plain   # the llama-index peer
+    newsdesk eval calibrate                                # choose the refusal floor from dev data
 
 Each run writes eval/results/<timestamp>-<set>/ with per-question JSONL, report.md,
 summary.json and PNG plots; `--compare DIR` (or `--compare latest`) adds what changed.
@@ -167,6 +168,11 @@ def run_plain_item(plain: Any, item: GoldenItem) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["calibrate"]:
+        from eval.calibrate import main as calibrate
+
+        return calibrate(argv[1:])
     p = argparse.ArgumentParser(prog="newsdesk eval", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--set", default="seeds", help="seeds | multihop-dev | path to a golden JSONL (articles from --articles)")
     p.add_argument("--articles", default=None, help="articles for a custom golden set (default: the seeds folder)")

@@ -16,6 +16,7 @@ import numpy as np
 from rag import prompts
 from rag.citations import Passage, check_answer, render
 from rag.context import Context, format_sources
+from rag.guard import clean_answer
 from rag.providers.llm import ChatModel, Message
 from rag.schema import NOT_COVERED, Answer, Citation, SourceInfo
 
@@ -111,7 +112,7 @@ def generate(
     passages = {
         s.n: Passage(s.n, s.sentences, s.title, s.outlet, s.published) for s in context.sources
     }
-    checked = check_answer(raw, passages, question, similarity)
+    checked = check_answer(clean_answer(raw), passages, question, similarity)
     if truncated and checked and not re.search(r"[.!?]\s*(\[\d+\])*\s*$", raw):
         checked = checked[:-1] or checked  # drop a sentence cut off by the token limit
     supported = [s for s in checked if s.supported and s.cites]

@@ -39,7 +39,8 @@ _NOT_NAMES = {
 }  # fmt: skip
 _NOT_NAMES |= set(_NUMBER_WORDS)
 
-SUPPORT_THRESHOLD = 0.5
+SUPPORT_THRESHOLD = 0.6
+SIMILARITY_RESCUE = 0.8
 
 
 @dataclass
@@ -103,17 +104,25 @@ def _numbers(text: str) -> set[str]:
 
 
 def _names(text: str) -> set[str]:
+    """Capitalised word runs that look like names. A sentence's first word is capitalised
+    anyway, so it counts only when it does not look like an ordinary word."""
     names = set()
+    starts = {0} | {m.end() for m in re.finditer(r"[.!?]\s+", text)}
     for m in _NAME.finditer(text):
-        words = [w for w in m.group(0).split() if w.lower() not in _NOT_NAMES]
+        words = m.group(0).split()
+        if m.start() in starts and re.search(r"(ing|ed|ly|ion|s)$", words[0].lower()):
+            words = words[1:]
+        words = [w for w in words if w.lower() not in _NOT_NAMES]
         if words:
             names.add(" ".join(words).lower())
     return names
 
 
-def _name_found(name: str, haystack: str) -> bool:
-    # A multi-word name counts if each of its words appears ("Jens Stoltenberg" vs "Stoltenberg").
-    return all(w in haystack for w in re.split(r"[\s\-]+", name) if len(w) > 1)
+def _name_found(name: str, haystack_terms: set[str]) -> bool:
+    # A multi-word name counts if each of its words appears ("Jens Stoltenberg" vs
+    # "Stoltenberg"), compared by stem ("Capturing" vs "capture").
+    words = [t for w in re.split(r"[\s\-]+", name) for t in terms(w)]
+    return all(t in haystack_terms for t in words)
 
 
 def _terms(text: str) -> set[str]:
@@ -121,35 +130,52 @@ def _terms(text: str) -> set[str]:
     return {_NUMBER_WORDS.get(t, t) for t in terms(text)}
 
 
-def support_score(sentence: str, passage: Passage, question: str = "") -> tuple[float, str, str]:
-    """Score how well `passage` supports `sentence`: (score 0..1, reason if weak, best quote)."""
-    body = passage.text()
-    meta = f"{passage.title} {passage.outlet} {passage.published}"
-    hay = f"{body} {meta}".lower()
-    hay_nums = _numbers(f"{body} {meta}")
-    missing_nums = sorted(n for n in _numbers(sentence) if n not in hay_nums)
-    if missing_nums:
-        return 0.0, f"number(s) not in the cited source: {', '.join(missing_nums)}", ""
-    missing_names = sorted(n for n in _names(sentence) if not _name_found(n, hay))
-    if missing_names:
-        return 0.0, f"name(s) not in the cited source: {', '.join(missing_names)}", ""
+def support(
+    sentence: str,
+    passages: list[Passage],
+    question: str = "",
+    similarity: Callable[[str, list[str]], np.ndarray] | None = None,
+) -> tuple[float, str, dict[int, str]]:
+    """How well the cited `passages` together support `sentence`.
+
+    Returns (score 0..1, reason when unsupported, {n: quoted sentence}). Names and numbers
+    must appear in the sentences the claim is grounded on (one sentence per cited source,
+    plus the sources' titles, outlets and dates), not merely somewhere in the article:
+    "The president of France is Putin" is not supported by one sentence naming Putin and
+    another naming Agence France-Presse.
+    """
     s_terms = _terms(sentence)
-    q_terms = _terms(question)
-    # Words that only restate the question prove little; the rest must come from the source.
-    claim = s_terms - q_terms or s_terms
-    best_quote, best_overlap = "", 0.0
-    p_all = _terms(f"{body} {meta}")
-    for sent in passage.sentences:
-        st = _terms(sent)
-        ov = len(claim & st) / len(claim) if claim else 1.0
-        if ov > best_overlap:
-            best_quote, best_overlap = sent, ov
-    overall = len(claim & p_all) / len(claim) if claim else 1.0
-    score = 0.5 * overall + 0.5 * best_overlap
-    if not best_quote and passage.sentences:
-        best_quote = passage.sentences[0]
-    reason = "" if score >= SUPPORT_THRESHOLD else f"only {overall:.0%} of its content words are in the cited source"
-    return score, reason, best_quote
+    claim = s_terms - _terms(question)
+    quotes: dict[int, str] = {}
+    hay_parts: list[str] = []
+    for p in passages:
+        best, best_ov = (p.sentences[0] if p.sentences else ""), -1.0
+        for w in p.sentences:  # facts are sentences: a claim is grounded on one of them
+            wt = _terms(w)
+            ov = len(s_terms & wt) - 0.001 * len(wt)  # on ties, the tighter sentence
+            if ov > best_ov:
+                best, best_ov = w, ov
+        quotes[p.n] = best
+        hay_parts += [best, p.title, p.outlet, p.published]
+    hay = " ".join(hay_parts)
+    missing_nums = sorted(n for n in _numbers(sentence) if n not in _numbers(hay))
+    if missing_nums:
+        return 0.0, f"number(s) not in the cited passage: {', '.join(missing_nums)}", quotes
+    hay_terms = _terms(hay)
+    missing_names = sorted(n for n in _names(sentence) if not _name_found(n, hay_terms))
+    if missing_names:
+        return 0.0, f"name(s) not in the cited passage: {', '.join(missing_names)}", quotes
+    overall = len(s_terms & hay_terms) / len(s_terms) if s_terms else 1.0
+    # Words that only restate the question prove little: the rest must be in the passage.
+    fresh = len(claim & hay_terms) / len(claim) if claim else 1.0
+    score = 0.5 * overall + 0.5 * fresh
+    if score < SUPPORT_THRESHOLD and similarity is not None and quotes:
+        # A paraphrase with the right names and numbers may be rescued by meaning.
+        sims = similarity(sentence, list(quotes.values()))
+        if sims.size and float(np.max(sims)) >= SIMILARITY_RESCUE:
+            score = max(score, SUPPORT_THRESHOLD)
+    reason = "" if score >= SUPPORT_THRESHOLD else f"only {fresh:.0%} of its new words are in the cited passage"
+    return score, reason, quotes
 
 
 def check_answer(
@@ -161,40 +187,23 @@ def check_answer(
     """Check every sentence of an answer against the passages it cites.
 
     Markers pointing to no passage are dropped. An uncited sentence is attributed to the
-    passage that best supports it, when one does.
+    single passage that best supports it, when one does.
     """
     out: list[AnswerSentence] = []
     for sentence, cites in split_cited_sentences(text):
         valid = [n for n in cites if n in passages]
-        reason = ""
-        candidates = valid or list(passages)
-        best: tuple[float, str, str, int] = (0.0, "no source cited", "", -1)
-        per_source: dict[int, tuple[float, str, str]] = {}
-        for n in candidates:
-            sc, why, quote = support_score(sentence, passages[n], question)
-            if similarity is not None and sc > 0 and passages[n].sentences:
-                sims = similarity(sentence, passages[n].sentences)
-                # Semantic agreement can rescue a paraphrase; it never overrides a wrong
-                # number or name (those scored 0 above).
-                sc = max(sc, float(np.max(sims)) if sims.size else 0.0)
-                if sims.size and float(np.max(sims)) >= sc:
-                    quote = passages[n].sentences[int(np.argmax(sims))]
-            per_source[n] = (sc, why, quote)
-            if sc > best[0] or best[3] == -1:
-                best = (sc, why, quote, n)
         if valid:
-            good = [n for n in valid if per_source[n][0] >= SUPPORT_THRESHOLD]
-            supported = bool(good)
-            score = max(per_source[n][0] for n in valid)
-            reason = "" if supported else per_source[max(valid, key=lambda n: per_source[n][0])][1]
-            quotes = {n: per_source[n][2] for n in (good or valid)}
-            out.append(AnswerSentence(sentence, good or valid, supported, score, reason, quotes))
-        else:
-            supported = best[0] >= SUPPORT_THRESHOLD and best[3] != -1
-            cites_new = [best[3]] if supported else []
-            why = "citation added by the check" if supported else (best[1] or "no source cited")
-            quotes = {best[3]: best[2]} if supported else {}
-            out.append(AnswerSentence(sentence, cites_new, supported, best[0], why, quotes))
+            score, reason, quotes = support(sentence, [passages[n] for n in valid], question, similarity)
+            out.append(AnswerSentence(sentence, valid, score >= SUPPORT_THRESHOLD, score, reason, quotes))
+            continue
+        best: tuple[float, str, dict[int, str], int] = (-1.0, "no source cited", {}, -1)
+        for n, p in passages.items():
+            sc, why, quotes = support(sentence, [p], question, similarity)
+            if sc > best[0]:
+                best = (sc, why, quotes, n)
+        ok = best[0] >= SUPPORT_THRESHOLD
+        why = "citation added by the check" if ok else (best[1] or "no source cited")
+        out.append(AnswerSentence(sentence, [best[3]] if ok else [], ok, max(best[0], 0.0), why, best[2] if ok else {}))
     return out
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from rag.chunking import count_tokens, sentence_id
+from rag.guard import clean_passage, is_instruction
 from rag.lexical import LexicalIndex, terms
 from rag.retrieval import Retrieval
 
@@ -55,6 +56,7 @@ class Context:
     tokens: int
     coverage: float  # idf-weighted share of the question's terms found in the context
     best_dense: float  # best cosine similarity of a retrieved sentence
+    flagged: int = 0  # candidate sentences dropped as instructions to the model
 
     def as_prompt_text(self) -> str:
         return format_sources(self.sources)
@@ -148,8 +150,17 @@ def build_context(
                 owner[sid] = rank
                 pos_of[sid] = pos
     ids, texts, vecs = sentences_of(list(prior))
+    # Poisoned text never reaches the model: sentences that address it are dropped, and
+    # the rest lose any markup (see rag/guard.py).
+    keep = [i for i, t in enumerate(texts) if not is_instruction(t)]
+    flagged = len(texts) - len(keep)
+    if flagged:
+        ids = [ids[i] for i in keep]
+        texts = [texts[i] for i in keep]
+        vecs = vecs[keep] if vecs.size else vecs
+    texts = [clean_passage(t) for t in texts]
     if not ids:
-        return Context([], 0, 0.0, 0.0)
+        return Context([], 0, 0.0, 0.0, flagged)
     toks = [terms(t) for t in texts]
     lex = _bm25(idf, toks)
     lex = lex / (lex.max() + 1e-9) if lex.size and lex.max() > 0 else lex
@@ -218,4 +229,4 @@ def build_context(
         found.update(terms(f"{src.title} {src.outlet}"))
     coverage = sum(w for t, w in idf.items() if t in found) / total_w if q_terms else 0.0
     best_dense = max(retrieval.sentence_scores.values(), default=0.0)
-    return Context(sources, count_tokens(format_sources(sources)), coverage, best_dense)
+    return Context(sources, count_tokens(format_sources(sources)), coverage, best_dense, flagged)

@@ -37,7 +37,8 @@ def _stopwords() -> frozenset[str]:
         "article", "articles", "report", "reported", "reports", "reporting", "according", "news",
         "published", "mentioned", "mention", "did", "does", "which", "what", "who", "whom", "whose",
         "also", "both", "between", "considering", "information", "source", "sources", "suggest",
-        "indicate", "story", "piece", "author", "outlet",
+        "indicate", "story", "piece", "author", "outlet", "say", "said", "says", "saying", "tell", "told",
+        "according", "kind", "describe", "described", "mention", "mentions", "happen", "happened",
     }  # fmt: skip
     return frozenset(english) | extra
 

@@ -217,7 +217,7 @@ class Pipeline:
         for event in generate(
             q, context, self.llm,
             max_tokens=self.settings.llm.max_tokens, temperature=temp,
-            similarity=None, timings=timings, started=started, prompt_question=prompt_q,
+            similarity=self._similarity(), timings=timings, started=started, prompt_question=prompt_q,
         ):  # fmt: skip
             if isinstance(event, Answer):
                 event.retrieval_query = search_q
