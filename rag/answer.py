@@ -42,6 +42,22 @@ def build_messages(question: str, context: Context) -> list[Message]:
     ]
 
 
+def fit_context(question: str, context: Context, llm: ChatModel, max_tokens: int) -> Context:
+    """Drop the last sources until prompt + answer fit the model's context window."""
+    from dataclasses import replace
+
+    def needed(ctx: Context) -> int:
+        msgs = build_messages(question, ctx)
+        return sum(llm.count_tokens(m["content"]) + 8 for m in msgs) + max_tokens
+
+    sources = list(context.sources)
+    while sources and needed(replace(context, sources=sources)) > llm.n_ctx:
+        sources.pop()
+    if len(sources) == len(context.sources):
+        return context
+    return replace(context, sources=sources)
+
+
 def source_infos(context: Context) -> list[SourceInfo]:
     return [
         SourceInfo(
@@ -80,6 +96,7 @@ def generate(
     """Stream the model's tokens, then yield the checked `Answer` last."""
     timings = dict(timings or {})
     started = started or time.perf_counter()
+    context = fit_context(prompt_question or question, context, llm, max_tokens)
     messages = build_messages(prompt_question or question, context)
     t_gen = time.perf_counter()
     raw = ""
@@ -110,7 +127,7 @@ def generate(
         return
 
     passages = {
-        s.n: Passage(s.n, s.sentences, s.title, s.outlet, s.published) for s in context.sources
+        s.n: Passage(s.n, s.sentences, s.title, s.outlet, s.published, s.positions) for s in context.sources
     }
     checked = check_answer(clean_answer(raw), passages, question, similarity)
     if truncated and checked and not re.search(r"[.!?]\s*(\[\d+\])*\s*$", raw):

@@ -50,6 +50,13 @@ class Passage:
     title: str = ""
     outlet: str = ""
     published: str = ""
+    positions: list[int] | None = None  # article positions of `sentences`, when known
+
+    def previous(self, i: int) -> str:
+        """The sentence just before sentence i in the article, if the model saw it."""
+        if self.positions is None or i == 0:
+            return self.sentences[i - 1] if self.positions is None and i > 0 else ""
+        return self.sentences[i - 1] if self.positions[i - 1] == self.positions[i] - 1 else ""
 
     def text(self) -> str:
         return " ".join(self.sentences)
@@ -118,9 +125,15 @@ def _names(text: str) -> set[str]:
     return names
 
 
+_ALIASES = {"united states": "u.s.", "america": "u.s.", "united kingdom": "u.k.", "britain": "u.k."}
+
+
 def _name_found(name: str, haystack_terms: set[str]) -> bool:
     # A multi-word name counts if each of its words appears ("Jens Stoltenberg" vs
-    # "Stoltenberg"), compared by stem ("Capturing" vs "capture").
+    # "Stoltenberg"), compared by stem ("Capturing" vs "capture"). "U.S." has no term of
+    # two letters, so names with a common abbreviation are checked as that abbreviation.
+    for long, short in _ALIASES.items():
+        name = name.replace(long, short)
     words = [t for w in re.split(r"[\s\-]+", name) for t in terms(w)]
     return all(t in haystack_terms for t in words)
 
@@ -148,21 +161,34 @@ def support(
     claim = s_terms - _terms(question)
     quotes: dict[int, str] = {}
     hay_parts: list[str] = []
+    context_parts: list[str] = []  # the sentence before each grounding one ("he", "there")
     for p in passages:
-        best, best_ov = (p.sentences[0] if p.sentences else ""), -1.0
-        for w in p.sentences:  # facts are sentences: a claim is grounded on one of them
+        best_i, best_ov = 0, -1.0
+        for i, w in enumerate(p.sentences):  # facts are sentences: a claim is grounded on one
             wt = _terms(w)
-            ov = len(s_terms & wt) - 0.001 * len(wt)  # on ties, the tighter sentence
+            # what the answer adds counts double; on ties, the tighter sentence
+            ov = 2 * len(claim & wt) + len(s_terms & wt) - 0.001 * len(wt)
             if ov > best_ov:
-                best, best_ov = w, ov
+                best_i, best_ov = i, ov
+        best = p.sentences[best_i] if p.sentences else ""
         quotes[p.n] = best
         hay_parts += [best, p.title, p.outlet, p.published]
+        if p.sentences:
+            context_parts.append(p.previous(best_i))
     hay = " ".join(hay_parts)
-    missing_nums = sorted(n for n in _numbers(sentence) if n not in _numbers(hay))
+    names_hay = f"{hay} {' '.join(context_parts)}"
+    # Names and numbers the question already gives are not claims of the answer (small
+    # models restate the question); what the answer adds must be in the cited sentence or
+    # the one before it (which "he" or "there" may refer to).
+    missing_nums = sorted(n for n in _numbers(sentence) - _numbers(question) if n not in _numbers(names_hay))
     if missing_nums:
         return 0.0, f"number(s) not in the cited passage: {', '.join(missing_nums)}", quotes
     hay_terms = _terms(hay)
-    missing_names = sorted(n for n in _names(sentence) if not _name_found(n, hay_terms))
+    names_terms = _terms(names_hay)
+    q_terms = _terms(question)
+    missing_names = sorted(
+        n for n in _names(sentence) if not set(terms(n)) <= q_terms and not _name_found(n, names_terms)
+    )
     if missing_names:
         return 0.0, f"name(s) not in the cited passage: {', '.join(missing_names)}", quotes
     overall = len(s_terms & hay_terms) / len(s_terms) if s_terms else 1.0

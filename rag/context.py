@@ -48,6 +48,7 @@ class Source:
     chunk_ids: list[str]
     passage: str  # the best retrieved chunk of the article, shown in the UI
     sentences: list[str] = field(default_factory=list)  # selected, in article order
+    positions: list[int] = field(default_factory=list)  # their positions in the article
 
 
 @dataclass
@@ -222,6 +223,7 @@ def build_context(
             url=str(m.get("url", "")), published=str(m.get("published", "")), score=float(max(score[i] for i in idx)),
             chunk_ids=[c.id for c in chunks if c.meta.get("doc_id") == doc], passage=best_chunk.text,
             sentences=[texts[i] for i in sorted(idx, key=lambda i: pos_of[ids[i]])],
+            positions=sorted(pos_of[ids[i]] for i in idx),
         )  # fmt: skip
         sources.append(src)
         for i in idx:

@@ -1,0 +1,338 @@
+"""`newsdesk bench`: speed and memory, recorded as numbers (never as timed tests).
+
+    newsdesk bench                     # everything below (about 30 minutes on 2 cores)
+    newsdesk bench --only ingest       # ingest throughput: newsdesk vs the llama-index peer vs the model alone
+    newsdesk bench --only query --sizes 10000 100000
+    newsdesk bench --only memory
+
+Ingest runs each pipeline on the MultiHop-RAG corpus in a fresh store, in this process,
+one after the other. Query latency is measured at corpus sizes grown synthetically: the
+corpus's own sentences and vectors are cloned into new articles (with shuffled sentences
+and perturbed vectors), written straight to the store, so the larger sizes cost store
+writes, not hours of embedding. Results: eval/results/bench-<time>/ (JSON, PNG) and a
+Markdown table to paste into docs/BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eval.metrics import percentiles
+from eval.run import RESULTS, machine
+from rag import Pipeline, load_settings
+from rag.config import PROJECT_ROOT, Settings
+
+QUESTIONS = [
+    "Who is the individual facing a criminal trial on fraud and conspiracy charges, as reported by The Verge and TechCrunch?",
+    "Did the Sporting News report a victory for the Dallas Cowboys over the Seattle Seahawks?",
+    "What did TechCrunch report about Google's antitrust case in December 2023?",
+    "Which company did Fortune say was hit by a data breach in October 2023?",
+    "How many settlements near Bakhmut were bombarded?",
+    "What did The Verge report about the Steam Deck OLED?",
+    "Which club did The Guardian say sacked its manager?",
+    "What did Engadget say about Apple's new MacBook Pro?",
+    "Who won the Ballon d'Or according to Sky Sports?",
+    "What did CBSSports.com report about Taylor Swift and Travis Kelce?",
+]
+
+
+def _settings(store: Path, **extra: Any) -> Settings:
+    base = load_settings()
+    data = base.model_dump()
+    data["store"].update({"path": store, "host": None, "collection": "bench"})
+    for k, v in extra.items():
+        data.setdefault(k, {}).update(v)
+    return Settings.model_validate(data)
+
+
+# ---------------------------------------------------------------- ingest
+
+
+def bench_ingest(corpus: Path, work: Path) -> dict[str, Any]:
+    from eval.baseline import PlainPipeline, embed_model
+
+    out: dict[str, Any] = {"corpus": str(corpus)}
+    n_articles = len(json.loads(corpus.read_text()))
+    # newsdesk, int8 embeddings (the default)
+    pipe = Pipeline(_settings(work / "newsdesk"))
+    pipe.embedder  # noqa: B018 - load the model outside the timed part
+    t = time.perf_counter()
+    rep = pipe.ingest([corpus])
+    out["newsdesk"] = {"seconds": time.perf_counter() - t, "embed_seconds": rep.embed_seconds, "chunks": rep.chunks_total,
+                       "sentences": pipe.store.sentence_count(), "articles": n_articles}  # fmt: skip
+    # the llama-index peer (its time includes its own model load, a few seconds)
+    t = time.perf_counter()
+    plain = PlainPipeline(work / "plain", corpus)
+    out["plain"] = {"seconds": time.perf_counter() - t, "chunks": plain.chunks, "articles": n_articles}
+    # the embedding model alone on the peer's chunks (fp32, as the peer runs it)
+    import chromadb
+    from chromadb.config import Settings as CS
+
+    texts = chromadb.PersistentClient(str(work / "plain"), settings=CS(anonymized_telemetry=False)).get_collection("plain").get(include=["documents"])["documents"]
+    model = embed_model()
+    t = time.perf_counter()
+    model.get_text_embedding_batch(texts)
+    out["model_alone_fp32"] = {"seconds": time.perf_counter() - t, "chunks": len(texts)}
+    for k in ("newsdesk", "plain"):
+        out[k]["articles_per_s"] = n_articles / out[k]["seconds"]
+    out["model_alone_fp32"]["chunks_per_s"] = len(texts) / out["model_alone_fp32"]["seconds"]
+    out["plain"]["chunks_per_s"] = plain.chunks / out["plain"]["seconds"]
+    out["speedup_vs_plain"] = out["plain"]["seconds"] / out["newsdesk"]["seconds"]
+    out["speedup_vs_model_alone"] = out["model_alone_fp32"]["seconds"] / out["newsdesk"]["seconds"]
+    return out
+
+
+# ---------------------------------------------------------------- query latency at size
+
+
+def grow_store(pipe: Pipeline, target_chunks: int, seed: int = 5) -> None:
+    """Clone stored articles (sentences shuffled, vectors perturbed) until the store holds
+    `target_chunks` chunks. No model is run."""
+    from rag.articles import Article
+    from rag.chunking import Chunk, Sentence, sentence_id
+    from rag.ingest import chunk_vectors
+
+    store = pipe.store
+    rng = random.Random(seed)
+    nprng = np.random.default_rng(seed)
+    sents_col = store._sentences
+    base_chunks = list(store.iter_chunks())
+    by_doc: dict[str, list[Any]] = {}
+    for c in base_chunks:
+        by_doc.setdefault(str(c.meta["doc_id"]), []).append(c)
+    docs = list(by_doc)
+    clone = 0
+    while store.count() < target_chunks:
+        batch_s: list[Sentence] = []
+        batch_v: list[np.ndarray] = []
+        batch_c: list[Chunk] = []
+        batch_cv: list[np.ndarray] = []
+        arts = []
+        for _ in range(50):
+            src = rng.choice(docs)
+            got = sents_col.get(where={"doc_id": src}, include=["documents", "embeddings", "metadatas"])
+            if not got["ids"]:
+                continue
+            order = sorted(range(len(got["ids"])), key=lambda i: got["metadatas"][i]["pos"])
+            texts = [got["documents"][i] for i in order]
+            vecs = np.asarray(got["embeddings"], dtype=np.float32)[order]
+            perm = list(range(len(texts)))
+            rng.shuffle(perm)
+            texts = [texts[i] for i in perm]
+            vecs = vecs[perm] + nprng.normal(0, 0.02, vecs.shape).astype(np.float32)
+            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+            meta = by_doc[src][0].meta
+            doc_id = f"synth{clone:07d}"
+            clone += 1
+            day = int(meta.get("published_day", -1))
+            sents = [Sentence(sentence_id(doc_id, p), doc_id, p, t, p // 10, str(meta.get("source", "")), day) for p, t in enumerate(texts)]
+            chunks = []
+            for i in range(0, len(texts), 10):
+                j = min(len(texts), i + 10) - 1
+                chunks.append(Chunk(f"{doc_id}-{i // 10:04d}", doc_id, i // 10, " ".join(texts[i : j + 1]), f"{meta.get('title', '')} ({clone})",
+                                    str(meta.get("source", "")), f"https://synthetic.example/{doc_id}", str(meta.get("published", "")), day,
+                                    sent_from=i, sent_to=j))  # fmt: skip
+            batch_s += sents
+            batch_v.append(vecs)
+            batch_c += chunks
+            batch_cv.append(chunk_vectors(chunks, vecs))
+            arts.append((Article(doc_id, chunks[0].title, chunks[0].source, chunks[0].url, None, " ".join(texts)), len(chunks)))
+        store.upsert_sentences(batch_s, np.concatenate(batch_v))
+        store.upsert_chunks(batch_c, np.concatenate(batch_cv))
+        store.put_articles(arts)
+        print(f"  grown to {store.count():,} chunks", file=sys.stderr, flush=True)
+    pipe.retriever.invalidate()
+
+
+def bench_queries(pipe: Pipeline, with_llm: bool, n_llm: int = 5) -> dict[str, Any]:
+    t = time.perf_counter()
+    pipe.retriever.view()
+    view_build = time.perf_counter() - t
+    stages: dict[str, list[float]] = {"embed": [], "search": [], "retrieve": [], "context": []}
+    for q in QUESTIONS * 3:
+        r = pipe.retrieve(q)
+        t = time.perf_counter()
+        pipe.context_for(q, r)
+        stages["context"].append(time.perf_counter() - t)
+        for k in ("embed", "search", "retrieve"):
+            stages[k].append(r.timings[k])
+    out = {k: percentiles(v) for k, v in stages.items()}
+    out["lexical_index_build_s"] = view_build
+    if with_llm:
+        ft, tot = [], []
+        pipe.ask("warm-up: what did TechCrunch report?")  # loads the model and caches the system prompt
+        for q in QUESTIONS[:n_llm]:
+            a = pipe.ask(q)
+            if "first_token" in a.timings:
+                ft.append(a.timings["first_token"])
+            tot.append(a.timings["total"])
+        out["first_token"] = percentiles(ft)
+        out["answer_total"] = percentiles(tot)
+    return out
+
+
+# ---------------------------------------------------------------- memory
+
+
+def _peak_rss_of(cmd: list[str], env: dict[str, str], ready: str | None = None, timeout: float = 900) -> float:
+    """Peak resident memory (MiB) of a child process (and its children)."""
+    import psutil
+
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=PROJECT_ROOT)
+    ps = psutil.Process(proc.pid)
+    peak = 0.0
+    deadline = time.time() + timeout
+    lines: list[str] = []
+
+    def reader() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+
+    import threading
+
+    threading.Thread(target=reader, daemon=True).start()
+    while proc.poll() is None and time.time() < deadline:
+        try:
+            rss = ps.memory_info().rss + sum(c.memory_info().rss for c in ps.children(recursive=True))
+            peak = max(peak, rss / 2**20)
+        except psutil.Error:
+            pass
+        if ready and any(ready in line for line in lines):
+            time.sleep(3)  # settle after start-up
+            rss = ps.memory_info().rss
+            peak = max(peak, rss / 2**20)
+            proc.terminate()
+            break
+        time.sleep(0.2)
+    proc.wait(timeout=60)
+    return peak
+
+
+def bench_memory(corpus: Path, work: Path) -> dict[str, float]:
+    exe = str(Path(sys.executable).parent / "newsdesk")
+    env = {**os.environ, "NEWSDESK_STORE__PATH": str(work / "mem-store"), "NEWSDESK_STORE__COLLECTION": "bench"}
+    out = {"ingest_corpus_peak_mib": _peak_rss_of([exe, "ingest", str(corpus)], env)}
+    env_ui = {**env, "NEWSDESK_UI__PORT": "0"}
+    out["ui_with_models_mib"] = _peak_rss_of([exe, "ui", "--port", str(_free_port())], env_ui, ready="Newsdesk is running")
+    return out
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# ---------------------------------------------------------------- report
+
+
+def render(results: dict[str, Any]) -> str:
+    md = [f"Taken {results['date']} on {results['machine']}; LLM {results['llm']}, embedding {results['embedding']}.", ""]
+    ing = results.get("ingest")
+    if ing:
+        n, p, m = ing["newsdesk"], ing["plain"], ing["model_alone_fp32"]
+        md += ["### Ingest, MultiHop-RAG corpus (609 articles), one process, same run", "",
+               "| pipeline | seconds | articles/s | what was embedded |", "|---|---|---|---|",
+               f"| newsdesk (int8 MiniLM, sentences) | {n['seconds']:.1f} | {n['articles_per_s']:.2f} | {n['sentences']:,} sentences → {n['chunks']:,} chunks |",
+               f"| plain llama-index (fp32 MiniLM, 256-token chunks) | {p['seconds']:.1f} | {p['articles_per_s']:.2f} | {p['chunks']:,} chunks ({p['chunks_per_s']:.1f} chunks/s) |",
+               f"| the fp32 model alone on the peer's chunks | {m['seconds']:.1f} | – | {m['chunks']:,} chunks ({m['chunks_per_s']:.1f} chunks/s) |",
+               "", f"newsdesk vs the peer: **{ing['speedup_vs_plain']:.2f}x**; vs the fp32 model alone: {ing['speedup_vs_model_alone']:.2f}x.", ""]  # fmt: skip
+    q = results.get("query")
+    if q:
+        md += ["### Query latency by corpus size (seconds; p50 / p95)", "",
+               "| chunks | embed | search | retrieve (total) | context | first token | full answer | lexical index build |",
+               "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+        for size, r in sorted(q.items(), key=lambda kv: int(kv[0])):
+            def f(k: str) -> str:
+                return f"{r[k]['p50']:.3f} / {r[k]['p95']:.3f}" if k in r else "–"
+            md.append(f"| {int(size):,} | {f('embed')} | {f('search')} | {f('retrieve')} | {f('context')} | {f('first_token')} | {f('answer_total')} | {r['lexical_index_build_s']:.1f} |")
+        md.append("")
+    mem = results.get("memory")
+    if mem:
+        md += ["### Memory (peak resident, MiB)", "", "| process | MiB |", "|---|---|"]
+        md += [f"| {k.replace('_', ' ')} | {v:,.0f} |" for k, v in mem.items()] + [""]
+    return "\n".join(md)
+
+
+def plot(results: dict[str, Any], out: Path) -> None:
+    q = results.get("query")
+    if not q:
+        return
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = sorted(int(s) for s in q)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for k in ("embed", "search", "retrieve", "context"):
+        ax.plot(sizes, [q[str(s)][k]["p50"] * 1000 for s in sizes], marker="o", label=f"{k} p50")
+    ax.set_xscale("log")
+    ax.set_xlabel("chunks in the store")
+    ax.set_ylabel("milliseconds")
+    ax.set_title("query latency by corpus size")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / "latency_by_size.png", dpi=100)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="newsdesk bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--only", choices=["ingest", "query", "memory"], action="append")
+    p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    p.add_argument("--no-llm", action="store_true", help="skip first-token / full-answer timings")
+    p.add_argument("--work", default=None, help="scratch folder (default: a temporary one, removed after)")
+    args = p.parse_args(argv)
+    parts = set(args.only or ["ingest", "query", "memory"])
+    settings = load_settings()
+    corpus = settings.multihop_dir / "corpus.json"
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="newsdesk-bench-"))
+    results: dict[str, Any] = {"date": datetime.now().isoformat(timespec="seconds"), "machine": machine(),
+                               "llm": settings.llm.model, "embedding": settings.embedding.model + ("@int8" if settings.embedding.quantize else "")}  # fmt: skip
+    out = RESULTS / f"bench-{datetime.now():%Y%m%d-%H%M%S}"
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        if "ingest" in parts:
+            print("ingest: newsdesk, the plain llama-index peer, the model alone ...", file=sys.stderr, flush=True)
+            results["ingest"] = bench_ingest(corpus, work / "ingest")
+        if "query" in parts:
+            results["query"] = {}
+            pipe = Pipeline(_settings(work / "grow"))
+            pipe.ingest([corpus])
+            for size in sorted(args.sizes):
+                print(f"query latency at {size:,} chunks ...", file=sys.stderr, flush=True)
+                grow_store(pipe, size)
+                results["query"][str(size)] = bench_queries(pipe, with_llm=not args.no_llm)
+        if "memory" in parts:
+            print("memory: ingest and UI processes ...", file=sys.stderr, flush=True)
+            results["memory"] = bench_memory(corpus, work)
+    finally:
+        (out / "bench.json").write_text(json.dumps(results, indent=2, default=str))
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    (out / "bench.md").write_text(render(results))
+    plot(results, out)
+    print(render(results))
+    print(f"\nwritten to {out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
