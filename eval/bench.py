@@ -259,8 +259,10 @@ def render(results: dict[str, Any]) -> str:
                "| chunks | embed | search | retrieve (total) | context | first token | full answer | lexical index build |",
                "|---|---|---|---|---|---|---|---|"]  # fmt: skip
         for size, r in sorted(q.items(), key=lambda kv: int(kv[0])):
-            def f(k: str) -> str:
+
+            def f(k: str, r: dict[str, Any] = r) -> str:
                 return f"{r[k]['p50']:.3f} / {r[k]['p95']:.3f}" if k in r else "–"
+
             md.append(f"| {int(size):,} | {f('embed')} | {f('search')} | {f('retrieve')} | {f('context')} | {f('first_token')} | {f('answer_total')} | {r['lexical_index_build_s']:.1f} |")
         md.append("")
     mem = results.get("memory")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from eval.run import RESULTS, main as run_eval
+from eval.run import RESULTS
+from eval.run import main as run_eval
 
 
 def _latest(set_name: str) -> Path | None:

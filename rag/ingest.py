@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.articles import Article, load_articles
 import numpy as np
 
+from rag.articles import Article, load_articles
 from rag.chunking import Chunk, Sentence, chunk_article
 from rag.config import ChunkingSettings
 from rag.providers.embedding import Embedder

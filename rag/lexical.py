@@ -38,7 +38,7 @@ def _stopwords() -> frozenset[str]:
         "published", "mentioned", "mention", "did", "does", "which", "what", "who", "whom", "whose",
         "also", "both", "between", "considering", "information", "source", "sources", "suggest",
         "indicate", "story", "piece", "author", "outlet", "say", "said", "says", "saying", "tell", "told",
-        "according", "kind", "describe", "described", "mention", "mentions", "happen", "happened",
+        "kind", "describe", "described", "mentions", "happen", "happened",
     }  # fmt: skip
     return frozenset(english) | extra
 
