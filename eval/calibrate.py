@@ -31,11 +31,58 @@ def _coverages(run: Path) -> tuple[np.ndarray, np.ndarray]:
     return pos, neg
 
 
+def calibrate_yes_no(limit: int, seed: int, exclude_seed: int, exclude_limit: int) -> float:
+    """Collect the model's Yes/No log-odds on dev questions outside the evaluation sample
+    and pick the threshold with the best balanced accuracy."""
+    from tqdm import tqdm
+
+    from eval.golden import load_multihop
+    from eval.metrics import normalise
+    from eval.run import eval_settings, sample
+    from rag import Pipeline, load_settings
+    from rag.answer import build_messages
+
+    base = load_settings()
+    gs = load_multihop(base.multihop_dir)
+    held = {it.id for it in sample(gs.items, exclude_limit, exclude_seed)}
+    pool = [it for it in gs.items if it.answerable and it.is_yes_no and it.id not in held]
+    pick = sample(pool, limit, seed)
+    pipe = Pipeline(eval_settings(base, gs, {}))
+    pipe.ingest(gs.corpus)
+    rows = []
+    for it in tqdm(pick, desc="yes/no log-odds"):
+        r = pipe.retrieve(it.question)
+        ctx = pipe.context_for(it.question, r)
+        lo = pipe.llm.yes_no_logodds(build_messages(it.question, ctx))  # type: ignore[attr-defined]
+        if lo is not None:
+            rows.append((lo, normalise(it.answers[0])))
+    los = np.array([r[0] for r in rows])
+    gold = np.array([r[1] == "yes" for r in rows])
+
+    def balanced(t: float) -> float:
+        pred = los > t
+        return float(np.mean([np.mean(pred[gold]), np.mean(~pred[~gold])]))
+
+    grid = np.unique(np.round(np.concatenate([los, [0.0]]), 3))
+    best = max(grid, key=balanced)
+    print(f"{len(rows)} Yes/No dev questions (outside the evaluation sample); gold Yes: {gold.sum()}, No: {(~gold).sum()}")
+    print(f"model as is (threshold 0): balanced accuracy {balanced(0.0):.3f}, answers Yes {np.mean(los > 0):.0%}")
+    print(f"calibrated threshold {best:.3f}: balanced accuracy {balanced(best):.3f}, answers Yes {np.mean(los > best):.0%}")
+    print("set it with NEWSDESK_LLM__YES_NO_THRESHOLD, or as the default in rag/config.py")
+    return float(best)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="newsdesk eval calibrate", description=__doc__)
     p.add_argument("--max-false", type=float, default=0.05, help="largest share of answerable questions refused by the floor")
     p.add_argument("--rerun", action="store_true", help="run fresh retrieval-only evaluations first")
+    p.add_argument("--yes-no", action="store_true", help="calibrate the Yes/No threshold of the local model instead")
+    p.add_argument("--limit", type=int, default=80, help="--yes-no: questions to calibrate on")
+    p.add_argument("--seed", type=int, default=11)
     args = p.parse_args(argv)
+    if args.yes_no:
+        calibrate_yes_no(args.limit, args.seed, exclude_seed=7, exclude_limit=60)
+        return 0
     runs = {}
     for name in ("seeds", "multihop-dev"):
         if args.rerun or _latest(name) is None:

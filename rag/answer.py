@@ -35,11 +35,26 @@ class Token:
     text: str
 
 
+_AUX = r"(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might)"
+_YES_NO = re.compile(rf"^\s*{_AUX}\b|,\s*{_AUX}\s+(there|the|it|they|both|this|that|these|those|any)\b", re.IGNORECASE)
+_WH = re.compile(r"^\s*(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
+
+
+def is_yes_no(question: str) -> bool:
+    """Whether the question expects Yes or No.
+
+    >>> is_yes_no("Did TechCrunch report a merger?"), is_yes_no("Which company merged?")
+    (True, False)
+    >>> is_yes_no("Between the two reports, was there a change in tone?")
+    True
+    """
+    return not _WH.match(question) and bool(_YES_NO.search(question))
+
+
 def build_messages(question: str, context: Context) -> list[Message]:
-    return [
-        {"role": "system", "content": prompts.SYSTEM},
-        {"role": "user", "content": prompts.USER.format(sources=format_sources(context.sources), question=question)},
-    ]
+    hint = prompts.HINT_YES_NO if is_yes_no(question) else prompts.HINT_OPEN
+    user = prompts.USER.format(sources=format_sources(context.sources), question=question, hint=hint)
+    return [{"role": "system", "content": prompts.SYSTEM}, {"role": "user", "content": user}]
 
 
 def fit_context(question: str, context: Context, llm: ChatModel, max_tokens: int) -> Context:
@@ -92,6 +107,7 @@ def generate(
     timings: dict[str, float] | None = None,
     started: float | None = None,
     prompt_question: str | None = None,
+    yes_no_threshold: float | None = None,
 ) -> Iterator[Token | Answer]:
     """Stream the model's tokens, then yield the checked `Answer` last."""
     timings = dict(timings or {})
@@ -102,7 +118,20 @@ def generate(
     raw = ""
     finish: str | None = None
     prompt_tokens = completion_tokens = None
-    for ev in llm.stream(messages, max_tokens=max_tokens, temperature=temperature):
+    events = llm.stream(messages, max_tokens=max_tokens, temperature=temperature)
+    if yes_no_threshold is not None and is_yes_no(question) and hasattr(llm, "yes_no_logodds"):
+        # Small models answer Yes/No with a strong bias. The first word is decided here,
+        # from the model's own log-odds against a threshold calibrated on dev data; the
+        # model then writes the supporting fact after it.
+        logodds = llm.yes_no_logodds(messages)
+        if logodds is not None:
+            word = "Yes" if logodds > yes_no_threshold else "No"
+            timings["yes_no_logodds"] = logodds
+            timings["first_token"] = time.perf_counter() - started
+            raw = word + ","
+            yield Token(raw)
+            events = llm.stream_after(messages, raw, max_tokens=max_tokens, temperature=temperature)
+    for ev in events:
         if ev.text:
             if "first_token" not in timings:
                 timings["first_token"] = time.perf_counter() - started

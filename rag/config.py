@@ -38,6 +38,10 @@ class LLMSettings(BaseModel):
     # defaults (10 minutes, 2 retries) can block a user for half an hour.
     timeout_s: float = Field(60.0, gt=0, le=600)
     max_retries: int = Field(2, ge=0, le=5)
+    # Yes/No questions on a local model: answer "Yes" when log P(Yes) - log P(No) of the
+    # first token exceeds this threshold (calibrated on the MultiHop-RAG dev split with
+    # `newsdesk eval calibrate --yes-no`; the bundled models lean to one side). None: off.
+    yes_no_threshold: float | None = -0.09
 
 
 class EmbeddingSettings(BaseModel):

@@ -218,6 +218,7 @@ class Pipeline:
             q, context, self.llm,
             max_tokens=self.settings.llm.max_tokens, temperature=temp,
             similarity=self._similarity(), timings=timings, started=started, prompt_question=prompt_q,
+            yes_no_threshold=self.settings.llm.yes_no_threshold,
         ):  # fmt: skip
             if isinstance(event, Answer):
                 event.retrieval_query = search_q

@@ -190,6 +190,17 @@ class Retriever:
             if s.hybrid:
                 lists.append((1.0, lexical(mask, s.per_outlet)))
             lists.append((s.dense_weight if s.hybrid else 1.0, dense(_and({"source": outlet}, where), 2 * s.per_outlet)))
+        # Dates the question names ("on December 6, 2023", "in October 2023") get a search
+        # of their own within that window, like outlets.
+        windows = [(d - 1, d + 1) for d in hints.days[:3]] + list(hints.day_ranges[:2])
+        for lo, hi in windows:
+            mask = (view.days >= lo) & (view.days <= hi)
+            if base_mask is not None:
+                mask = mask & base_mask
+            if s.hybrid:
+                lists.append((0.5, lexical(mask, s.per_outlet)))
+            rng = {"$and": [{"published_day": {"$gte": lo}}, {"published_day": {"$lte": hi}}]}
+            lists.append((0.5 * (s.dense_weight if s.hybrid else 1.0), dense(_and(rng, where), 2 * s.per_outlet)))
         t3 = time.perf_counter()
         timings["search"] = t3 - t2
 
@@ -198,6 +209,12 @@ class Retriever:
             for rank, i in enumerate(ranked):
                 fused[i] = fused.get(i, 0.0) + weight / (s.rrf_k + rank + 1)
         order = sorted(fused, key=lambda i: -fused[i])
+        if hints.recency and order:
+            # "latest", "most recent": the clearly relevant chunks (within 60% of the best
+            # fused score) go newest first; rank fusion alone is too flat to do it.
+            cut = 0.6 * fused[order[0]]
+            relevant = [i for i in order if fused[i] >= cut]
+            order = sorted(relevant, key=lambda i: -int(view.days[i])) + [i for i in order if fused[i] < cut]
         chosen: list[RetrievedChunk] = []
         per_doc: dict[str, int] = {}
         for i in order:

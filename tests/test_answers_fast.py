@@ -100,3 +100,19 @@ def test_wrong_name_fails_the_check() -> None:
     passages = {1: Passage(1, ["Stoltenberg said a new offensive had begun."])}
     (s,) = check_answer("Zelensky said a new offensive had begun [1].", passages)
     assert not s.supported and "zelensky" in s.reason
+
+
+def test_latest_prefers_the_newest_report(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import make_settings
+
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    for day, n in (("2023-09-01", 3), ("2023-11-20", 7)):
+        (folder / f"{day}.txt").write_text(f"title: Strike update {day}\nsource: Wire\ndate: {day}\n\n"
+                                           f"The dock workers strike has now entered week {n}, union leaders said.")  # fmt: skip
+    pipe = Pipeline(make_settings(tmp_path))
+    pipe.ingest([folder])
+    top = pipe.retrieve("What is the latest on the dock workers strike?").chunks[0]
+    assert top.meta["published"] == "2023-11-20"
+    top = pipe.retrieve("What happened in the dock workers strike in September 2023?").chunks[0]
+    assert top.meta["published"] == "2023-09-01"

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from rag.config import LLMSettings
 from rag.errors import (
@@ -46,6 +46,15 @@ class ChatModel(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
+class YesNoModel(Protocol):
+    """A model whose first-token logits can be read: Yes/No is then decided in code with
+    a calibrated threshold, and the model writes the rest after that word."""
+
+    def yes_no_logodds(self, messages: list[Message]) -> float | None: ...
+
+    def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float) -> Iterator[LLMEvent]: ...
+
+
 class LocalLlamaModel:
     """A GGUF model run in-process by llama-cpp-python on the CPU."""
 
@@ -73,6 +82,58 @@ class LocalLlamaModel:
 
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    @property
+    def _chatml(self) -> bool:
+        return "<|im_start|>" in str(self._llm.metadata.get("tokenizer.chat_template", ""))
+
+    @staticmethod
+    def _format(messages: list[Message]) -> str:
+        """The ChatML prompt (the bundled Qwen models' template) up to the answer."""
+        parts = [f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages]
+        return "".join(parts) + "<|im_start|>assistant\n"
+
+    def yes_no_logodds(self, messages: list[Message]) -> float | None:
+        """log P(Yes) - log P(No) for the answer's first token; None if not a ChatML model."""
+        if not self._chatml:
+            return None
+        import numpy as np
+        from llama_cpp import LogitsProcessorList
+
+        captured: dict[str, Any] = {}
+
+        def grab(_ids: Any, scores: Any) -> Any:
+            captured.setdefault("scores", np.array(scores, copy=True))
+            return scores
+
+        with self._lock:
+            self._llm.create_completion(
+                self._format(messages), max_tokens=1, temperature=0, logits_processor=LogitsProcessorList([grab])
+            )
+        scores = captured.get("scores")
+        if scores is None:
+            return None
+        yes = self._llm.tokenize(b"Yes", add_bos=False)[0]
+        no = self._llm.tokenize(b"No", add_bos=False)[0]
+        return float(scores[yes] - scores[no])
+
+    def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float) -> Iterator[LLMEvent]:
+        """Stream the answer's continuation after `prefix` (the prompt's KV cache is reused)."""
+        with self._lock:
+            completion = 0
+            for part in self._llm.create_completion(
+                self._format(messages) + prefix, stream=True, max_tokens=max_tokens, temperature=temperature,
+                top_k=1 if temperature == 0 else 40, repeat_penalty=1.05, seed=0, stop=["<|im_end|>"],
+            ):  # fmt: skip
+                choice = part["choices"][0]  # type: ignore[index]
+                text = choice.get("text") or ""
+                if text:
+                    completion += 1
+                    yield LLMEvent(text=text)
+                if choice.get("finish_reason"):
+                    total = int(self._llm.n_tokens)
+                    yield LLMEvent(finish_reason=choice["finish_reason"], prompt_tokens=max(0, total - completion),
+                                   completion_tokens=completion)  # fmt: skip
 
     def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[LLMEvent]:
         with self._lock:
