@@ -119,13 +119,14 @@ def generate(
     finish: str | None = None
     prompt_tokens = completion_tokens = None
     events = llm.stream(messages, max_tokens=max_tokens, temperature=temperature)
+    verdict = ""
     if yes_no_threshold is not None and is_yes_no(question) and hasattr(llm, "yes_no_logodds"):
         # Small models answer Yes/No with a strong bias. The first word is decided here,
         # from the model's own log-odds against a threshold calibrated on dev data; the
         # model then writes the supporting fact after it.
         logodds = llm.yes_no_logodds(messages)
         if logodds is not None:
-            word = "Yes" if logodds > yes_no_threshold else "No"
+            word = verdict = "Yes" if logodds > yes_no_threshold else "No"
             timings["yes_no_logodds"] = logodds
             timings["first_token"] = time.perf_counter() - started
             raw = word + ","
@@ -164,6 +165,16 @@ def generate(
     supported = [s for s in checked if s.supported and s.cites]
     timings["check"] = time.perf_counter() - t_check
     timings["total"] = time.perf_counter() - started
+    if verdict and not supported:
+        # The Yes/No verdict stands (it was decided from the model's reading of the
+        # sources), but nothing the model wrote in support of it survived the check:
+        # say so instead of presenting an unverified sentence.
+        yield Answer(
+            question=question, text=f"{verdict}. (The supporting statement could not be verified against the sources.)",
+            citations=[], sources=source_infos(context), timings=timings, sentences=checked,
+            removed=[s.text for s in checked if not s.supported], unverified=True, **extra,  # type: ignore[arg-type]
+        )  # fmt: skip
+        return
     if not supported:
         reason = checked[0].reason if checked else "empty answer"
         yield refusal(question, context, timings, f"no sentence of the model's answer was supported ({reason})",
@@ -181,9 +192,12 @@ def generate(
                 n=n, title=src.title, outlet=src.outlet, url=src.url, published=src.published,
                 quote=sent.quotes.get(n, src.sentences[0] if src.sentences else ""), score=round(src.score, 4),
             )  # fmt: skip
+    text = render(checked)
+    if verdict and not re.match(rf"\W*{verdict}\b", text, re.IGNORECASE):
+        text = f"{verdict}. {text}"  # the verdict's own sentence was removed; the verdict stays
     yield Answer(
         question=question,
-        text=render(checked),
+        text=text,
         citations=sorted(citations.values(), key=lambda c: c.n),
         sources=source_infos(context),
         timings=timings,

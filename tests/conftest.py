@@ -81,11 +81,11 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_settings(tmp_path: Path, *, fake: bool = True, **overrides: object):  # type: ignore[no-untyped-def]
-    from rag.config import load_settings
+    from rag.config import _default_cache_dir, load_settings
 
     base: dict[str, object] = {
         "store": {"path": tmp_path / "store", "collection": "test"},
-        "cache_dir": Path(os.environ.get("NEWSDESK_TEST_CACHE", Path.home() / ".cache" / "newsdesk")),
+        "cache_dir": _default_cache_dir(),  # the assembled models are shared with the app
     }
     if fake:
         base["llm"] = {"provider": "fake"}
