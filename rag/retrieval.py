@@ -129,9 +129,6 @@ class Retriever:
                 self._view_count = count
             return self._view
 
-    def outlets(self) -> list[str]:
-        return sorted({s for s in self.view().sources if s})
-
     def retrieve(
         self,
         question: str,

@@ -291,17 +291,6 @@ class ChunkStore:
                 return
             offset += page
 
-    def get_chunks(self, ids: list[str]) -> list[StoredChunk]:
-        if not ids:
-            return []
-        col = self._require()
-        got = self._call("read chunks", col.get, ids=ids, include=["documents", "metadatas"])
-        by_id = {
-            cid: StoredChunk(cid, doc or "", dict(meta or {}))
-            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        }
-        return [by_id[i] for i in ids if i in by_id]
-
     def sentence_count(self) -> int:
         return 0 if self._sentences is None else int(self._call("count sentences", self._sentences.count))
 
@@ -335,26 +324,6 @@ class ChunkStore:
         emb = np.asarray(got["embeddings"], dtype=np.float32)
         order = [pos[sid] for sid in found]
         return found, [got["documents"][i] or "" for i in order], emb[order] if len(order) else emb[:0]
-
-    def dense_search(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
-        col = self._require()
-        total = self.count()
-        if total == 0:
-            return []
-        got = self._call(
-            "search",
-            col.query,
-            query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=min(n, total),
-            where=where or None,
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            StoredChunk(cid, doc or "", dict(meta or {}), score=1.0 - float(dist))
-            for cid, doc, meta, dist in zip(
-                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
-            )
-        ]
 
 
 @contextmanager
