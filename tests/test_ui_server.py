@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import httpx
 import psutil
@@ -131,14 +132,16 @@ def test_bounded_load_no_lost_request_and_clear_busy_answers(tmp_path: Path) -> 
     assert rss[1] - rss[0] < 150 * 2**20  # memory stable across rounds
 
 
+@pytest.mark.real
 @pytest.mark.browser
-def test_real_browser_asks_and_sees_cited_sources(fake_server, output_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_real_browser_asks_and_sees_cited_sources(real_pipeline, output_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """The whole product as a person meets it: bundled models, real server, Debian's Chromium."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         pytest.fail("Debian's chromium is not installed: run `bash scripts/setup.sh --browser`")
     from playwright.sync_api import sync_playwright
 
-    url, _ = fake_server
+    url, app = serve(real_pipeline)
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=chromium,
@@ -146,11 +149,24 @@ def test_real_browser_asks_and_sees_cited_sources(fake_server, output_dir: Path)
                   "--disable-component-update", "--disable-sync"],
         )  # fmt: skip
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(url, wait_until="networkidle")
+        # An offline-first page asks nothing of other hosts (no web fonts, no CDN): record and refuse any such request.
+        outside: list[str] = []
+
+        def only_loopback(route) -> None:  # type: ignore[no-untyped-def]
+            host = urlparse(route.request.url).hostname or ""
+            if route.request.url.startswith(("data:", "blob:")) or host in {"127.0.0.1", "localhost"}:
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", only_loopback)
+        page.goto(url, wait_until="load")
+        page.wait_for_selector("#nd-question textarea", timeout=60_000)
         page.locator("#nd-question textarea").fill(QUESTION)
         page.locator("#nd-ask").click()
-        page.wait_for_selector("#nd-chat a.cite", timeout=60_000)
-        page.wait_for_function("() => !document.querySelector('#nd-chat').innerText.includes('▌')", timeout=60_000)
+        page.wait_for_selector("#nd-chat a.cite", timeout=180_000)
+        page.wait_for_function("() => !document.querySelector('#nd-chat').innerText.includes('▌')", timeout=180_000)
         chat = page.locator("#nd-chat").inner_text()
         assert "16" in chat
         sources = page.locator("#nd-sources")
@@ -161,4 +177,6 @@ def test_real_browser_asks_and_sees_cited_sources(fake_server, output_dir: Path)
         # nothing the model wrote became an image or a script
         assert page.locator("#nd-chat img").count() == 0
         browser.close()
+    app.close()  # type: ignore[attr-defined]
+    assert not outside, f"the page asked other hosts: {outside[:5]}"
     assert (output_dir / "answer.png").stat().st_size > 10_000
