@@ -1,6 +1,6 @@
 """`newsdesk bench`: speed and memory, recorded as numbers (never as timed tests).
 
-    newsdesk bench                     # everything below (30 to 70 minutes on 2 cores)
+    newsdesk bench                     # everything below (the 100k grow alone can take 90 minutes on 2 slow cores)
     newsdesk bench --only ingest       # ingest throughput: newsdesk vs the llama-index peer vs the model alone
     newsdesk bench --only query --sizes 10000 100000
     newsdesk bench --only memory
