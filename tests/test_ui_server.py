@@ -49,6 +49,13 @@ def fake_server(tmp_path: Path) -> Iterator[tuple[str, Pipeline]]:
     app.close()  # type: ignore[attr-defined]
 
 
+@pytest.fixture
+def real_server(real_pipeline: Pipeline) -> Iterator[str]:
+    url, app = serve(real_pipeline)
+    yield url
+    app.close()  # type: ignore[attr-defined]
+
+
 def text_of(message: dict) -> str:  # type: ignore[type-arg]
     """Gradio 6 returns message content as a list of parts."""
     content = message["content"]
@@ -134,14 +141,13 @@ def test_bounded_load_no_lost_request_and_clear_busy_answers(tmp_path: Path) -> 
 
 @pytest.mark.real
 @pytest.mark.browser
-def test_real_browser_asks_and_sees_cited_sources(real_pipeline, output_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_real_browser_asks_and_sees_cited_sources(real_server: str, output_dir: Path) -> None:  # type: ignore[no-untyped-def]
     """The whole product as a person meets it: bundled models, real server, Debian's Chromium."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         pytest.fail("Debian's chromium is not installed: run `bash scripts/setup.sh --browser`")
     from playwright.sync_api import sync_playwright
 
-    url, app = serve(real_pipeline)
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=chromium,
@@ -161,7 +167,7 @@ def test_real_browser_asks_and_sees_cited_sources(real_pipeline, output_dir: Pat
                 route.abort()
 
         page.route("**/*", only_loopback)
-        page.goto(url, wait_until="load")
+        page.goto(real_server, wait_until="load")
         page.wait_for_selector("#nd-question textarea", timeout=60_000)
         page.locator("#nd-question textarea").fill(QUESTION)
         page.locator("#nd-ask").click()
@@ -177,6 +183,5 @@ def test_real_browser_asks_and_sees_cited_sources(real_pipeline, output_dir: Pat
         # nothing the model wrote became an image or a script
         assert page.locator("#nd-chat img").count() == 0
         browser.close()
-    app.close()  # type: ignore[attr-defined]
     assert not outside, f"the page asked other hosts: {outside[:5]}"
     assert (output_dir / "answer.png").stat().st_size > 10_000
