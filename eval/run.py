@@ -26,7 +26,7 @@ from eval import metrics as M
 from eval.golden import GoldenItem, GoldenSet, load_set
 from rag import Answer, Pipeline, load_settings
 from rag.chunking import INDEX_FORMAT
-from rag.config import PROJECT_ROOT, Settings
+from rag.config import PROJECT_ROOT, EmbeddingSettings, Settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BUDGETS = (500, 1000, 2000)
@@ -38,7 +38,7 @@ def eval_settings(base: Settings, gs: GoldenSet, overrides: dict[str, Any]) -> S
     data = base.model_dump()
     for section, values in overrides.items():
         data.setdefault(section, {}).update(values)
-    emb = f"{data['embedding']['provider']}:{data['embedding']['model']}:{data['embedding']['quantize']}"
+    emb = EmbeddingSettings.model_validate(data["embedding"]).label()
     chunk = f"{data['chunking']['chunk_tokens']}-{data['chunking']['chunk_overlap']}"
     key = hashlib.sha1(f"{gs.corpus_key}|{emb}|{chunk}|{INDEX_FORMAT}".encode()).hexdigest()[:10]
     data["store"]["path"] = PROJECT_ROOT / ".newsdesk" / "eval" / f"{gs.name}-{key}"
@@ -251,8 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = {
         "set": gs.name, "pipeline": args.pipeline, "retrieval_only": args.retrieval_only,
         "questions": len(items), "limit": args.limit, "seed": args.seed,
-        "llm": f"{settings.llm.provider}:{settings.llm.model}", "embedding": f"{settings.embedding.provider}:{settings.embedding.model}"
-        + ("@int8" if settings.embedding.quantize and settings.embedding.provider == "local" else ""),
+        "llm": f"{settings.llm.provider}:{settings.llm.model}", "embedding": settings.embedding.label(),
         "chunking": settings.chunking.model_dump(), "retrieval": settings.retrieval.model_dump(),
         **({"embedding": "llama-index HuggingFaceEmbedding all-MiniLM-L6-v2 (fp32)",
             "chunking": {"chunk_tokens": 256, "chunk_overlap": 20, "splitter": "llama-index SentenceSplitter"},

