@@ -13,7 +13,8 @@ the last step redoes the article; upserts of stable ids make redoing it harmless
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,72 +78,111 @@ def ingest_articles(
     progress: ProgressFn | None = None,
     report: IngestReport | None = None,
 ) -> IngestReport:
-    """Write `articles` into an opened store; skip those whose content is unchanged."""
+    """Write `articles` into an opened store; skip those whose content is unchanged.
+
+    Pipelined: while one group of articles is written to the store (Chroma holds the GIL
+    while it writes), the next group is chunked and embedded in a worker thread
+    (onnxruntime and torch release the GIL), so most of the write time hides behind the
+    model. Writes still happen group by group in order, so a killed run converges the same.
+    """
     report = report or IngestReport()
     t0 = time.perf_counter()
     known = store.articles()
     report.articles_seen += len(articles)
-    todo: list[tuple[Article, list[Chunk], list[Sentence], bool]] = []
+    todo: list[tuple[Article, bool]] = []
     for art in articles:
         prior = known.get(art.doc_id)
         if prior and prior.get("content_hash") == art.content_hash and not force:
             report.unchanged += 1
             continue
-        chunks, sentences = chunk_article(art, chunking.chunk_tokens, chunking.chunk_overlap)
-        todo.append((art, chunks, sentences, prior is not None))
+        todo.append((art, prior is not None))
 
-    done = 0
-    total = len(todo)
-    if progress:
-        progress(0, total, "embedding")
-    i = 0
-    while i < len(todo):
-        group = [todo[i]]
-        size = len(todo[i][2])
-        i += 1
-        while i < len(todo) and size + len(todo[i][2]) <= EMBED_GROUP_SENTENCES:
-            group.append(todo[i])
-            size += len(todo[i][2])
-            i += 1
-        texts = [x.text for _, _, sentences, _ in group for x in sentences]
+    def embed(group: list[_Todo]) -> np.ndarray:
         te = time.perf_counter()
-        vectors = embed_unique(embedder, texts)
+        vectors = embed_unique(embedder, [x.text for item in group for x in item.sentences])
         report.embed_seconds += time.perf_counter() - te
-        # One write per collection for the whole group (Chroma's cost is per call as much
-        # as per record); then stale records; article records last.
-        all_sents = [x for _, _, sentences, _ in group for x in sentences]
-        all_chunks: list[Chunk] = []
-        chunk_vecs: list[np.ndarray] = []
-        offset = 0
-        for _, chunks, sentences, _ in group:
-            if chunks:
-                all_chunks.extend(chunks)
-                chunk_vecs.append(chunk_vectors(chunks, vectors[offset : offset + len(sentences)]))
-            offset += len(sentences)
-        if all_sents:
-            store.upsert_sentences(all_sents, vectors)
-            store.upsert_chunks(all_chunks, np.concatenate(chunk_vecs))
-        docs = [art.doc_id for art, _, _, _ in group]
-        current_s = {x.id for x in all_sents}
-        current_c = {c.id for c in all_chunks}
-        stale_s = [sid for sid in store.sentence_ids_of(docs) if sid not in current_s]
-        stale_c = [cid for cid in store.chunk_ids_of(docs) if cid not in current_c]
-        if stale_s:
-            store.delete_sentences(stale_s)
-        if stale_c:
-            store.delete_chunks(stale_c)
-            report.chunks_deleted += len(stale_c)
-        store.put_articles([(art, len(chunks)) for art, chunks, _, _ in group])
-        for art, chunks, _, existed in group:
-            report.chunks_written += len(chunks)
-            report.updated += int(existed)
-            report.added += int(not existed)
-            done += 1
-            if progress:
-                progress(done, total, art.title[:60])
+        return vectors
+
+    if progress:
+        progress(0, len(todo), "embedding")
+    done = 0
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsdesk-embed")
+    try:
+        pending: tuple[list[_Todo], Future[np.ndarray]] | None = None
+        for group in _groups(todo, chunking):
+            future = pool.submit(embed, group)  # runs while the previous group is written
+            if pending:
+                done = _write_group(store, pending[0], pending[1].result(), report, progress, done, len(todo))
+            pending = (group, future)
+        if pending:
+            done = _write_group(store, pending[0], pending[1].result(), report, progress, done, len(todo))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     report.seconds += time.perf_counter() - t0
     report.chunks_total = store.count()
     return report
+
+
+@dataclass
+class _Todo:
+    article: Article
+    existed: bool
+    chunks: list[Chunk]
+    sentences: list[Sentence]
+
+
+def _groups(todo: list[tuple[Article, bool]], chunking: ChunkingSettings) -> Iterator[list[_Todo]]:
+    """Chunk articles lazily and pack them into groups of about EMBED_GROUP_SENTENCES."""
+    group: list[_Todo] = []
+    size = 0
+    for art, existed in todo:
+        chunks, sentences = chunk_article(art, chunking.chunk_tokens, chunking.chunk_overlap)
+        if group and size + len(sentences) > EMBED_GROUP_SENTENCES:
+            yield group
+            group, size = [], 0
+        group.append(_Todo(art, existed, chunks, sentences))
+        size += len(sentences)
+    if group:
+        yield group
+
+
+def _write_group(
+    store: ChunkStore, group: list[_Todo], vectors: np.ndarray, report: IngestReport,
+    progress: ProgressFn | None, done: int, total: int,
+) -> int:  # fmt: skip
+    """One write per collection for the whole group (Chroma's cost is per call as much as
+    per record); then the group's stale records; the article records last."""
+    all_sents = [x for item in group for x in item.sentences]
+    all_chunks: list[Chunk] = []
+    chunk_vecs: list[np.ndarray] = []
+    offset = 0
+    for item in group:
+        if item.chunks:
+            all_chunks.extend(item.chunks)
+            chunk_vecs.append(chunk_vectors(item.chunks, vectors[offset : offset + len(item.sentences)]))
+        offset += len(item.sentences)
+    if all_sents:
+        store.upsert_sentences(all_sents, vectors)
+        store.upsert_chunks(all_chunks, np.concatenate(chunk_vecs))
+    docs = [item.article.doc_id for item in group]
+    current_s = {x.id for x in all_sents}
+    current_c = {c.id for c in all_chunks}
+    stale_s = [sid for sid in store.sentence_ids_of(docs) if sid not in current_s]
+    stale_c = [cid for cid in store.chunk_ids_of(docs) if cid not in current_c]
+    if stale_s:
+        store.delete_sentences(stale_s)
+    if stale_c:
+        store.delete_chunks(stale_c)
+        report.chunks_deleted += len(stale_c)
+    store.put_articles([(item.article, len(item.chunks)) for item in group])
+    for item in group:
+        report.chunks_written += len(item.chunks)
+        report.updated += int(item.existed)
+        report.added += int(not item.existed)
+        done += 1
+        if progress:
+            progress(done, total, item.article.title[:60])
+    return done
 
 
 def embed_unique(embedder: Embedder, texts: list[str]) -> np.ndarray:

@@ -62,7 +62,7 @@ def model_dir(model: str) -> Path:
 class OnnxEmbedder:
     """The same model run by onnxruntime (int8 weights by default): the default local path.
 
-    Texts are sorted by length and batched so padding is small; the graph is exported from
+    Texts are sorted by token length and batched by padded token count; the graph is exported from
     the local weights once and cached (rag/providers/onnx_model.py).
     """
 
@@ -83,30 +83,47 @@ class OnnxEmbedder:
             opts.log_severity_level = 3
             self._session = ort.InferenceSession(str(graph), opts, providers=["CPUExecutionProvider"])
             self._tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+            self._pad_id = int(self._tok.pad_token_id or 0)
+            self._tok_lock = threading.Lock()
         except ModelUnavailable:
             raise
         except Exception as exc:  # a broken folder or a failed export: say which, not a traceback
             raise ModelUnavailable(f"cannot prepare the embedding model at {path} for onnxruntime: {exc}") from exc
         self.max_seq_length = _max_seq_length(path)
-        self.batch_size = batch_size
-        self.dim = int(self._run(["dimension probe"]).shape[1])
+        # `batch_size` counts texts of ~32 word pieces (the corpus median is 27 + 2 specials).
+        self.token_budget = max(32, batch_size * 32)
+        probe = np.asarray(self._tok(["dimension probe"])["input_ids"], dtype=np.int64)
+        self.dim = int(self._session.run(None, {"ids": probe, "mask": np.ones_like(probe)})[0].shape[1])
         name = BUNDLED_MINILM if model == BUNDLED_MINILM else path.name
         self.identity = f"{name}@onnx{'-int8' if quantize else ''}"
-
-    def _run(self, texts: list[str]) -> np.ndarray:
-        enc = self._tok(texts, padding=True, truncation=True, max_length=self.max_seq_length, return_tensors="np")
-        feed = {"ids": enc["input_ids"].astype(np.int64), "mask": enc["attention_mask"].astype(np.int64)}
-        return np.asarray(self._session.run(None, feed)[0], dtype=np.float32)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        # Character length is a good enough proxy for token length to bucket by.
-        order = np.argsort([len(t) for t in texts], kind="stable")
+        # Tokenise everything in one call (the Rust tokenizer batches far faster than one
+        # call per model batch), then sort by exact token length and cut batches by padded
+        # token count: sentences are short (median 27 word pieces), so a fixed count of
+        # texts per batch either pads a lot or runs tiny batches. ~25% faster at ingest;
+        # budgets from 384 to 1024 tokens measured the same on 2 cores.
+        with self._tok_lock:  # the fast tokenizer is not re-entrant ("Already borrowed")
+            ids = self._tok(texts, truncation=True, max_length=self.max_seq_length)["input_ids"]
+        lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
+        order = np.argsort(lengths, kind="stable")
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i in range(0, len(texts), self.batch_size):
-            idx = order[i : i + self.batch_size]
-            out[idx] = self._run([texts[j] for j in idx])
+        i = 0
+        while i < len(order):
+            j = i + 1
+            while j < len(order) and (j - i + 1) * lengths[order[j]] <= self.token_budget:
+                j += 1
+            idx = order[i:j]
+            width = int(lengths[idx[-1]])
+            batch = np.full((len(idx), width), self._pad_id, dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, k in enumerate(idx):
+                batch[row, : lengths[k]] = ids[k]
+                mask[row, : lengths[k]] = 1
+            out[idx] = self._session.run(None, {"ids": batch, "mask": mask})[0]
+            i = j
         return _normalise(out)
 
     def embed_query(self, text: str) -> np.ndarray:
