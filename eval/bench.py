@@ -119,14 +119,21 @@ def grow_store(pipe: Pipeline, target_chunks: int, seed: int = 5) -> None:
         by_doc.setdefault(str(c.meta["doc_id"]), []).append(c)
     docs = list(by_doc)
     # Read every source article's sentences once: a filtered get per clone gets slower as
-    # the store grows and dominated the run (~1,000 chunks/min at 13k chunks).
+    # the store grows and dominated the run (~1,000 chunks/min at 13k chunks). Texts come
+    # from the chunks (sentences are stored without text), vectors from the sentences.
+    from rag.chunking import sentences_of_chunk
+
+    text_of: dict[str, dict[int, str]] = {}
+    for c in base_chunks:
+        text_of.setdefault(str(c.meta["doc_id"]), {}).update(sentences_of_chunk(c.text, c.meta))
     base: dict[str, list[tuple[int, str, Any]]] = {}
     page = 5000
     for offset in range(0, sents_col.count(), page):
-        got = sents_col.get(include=["documents", "embeddings", "metadatas"], limit=page, offset=offset)
+        got = sents_col.get(include=["embeddings", "metadatas"], limit=page, offset=offset)
         for i, meta in enumerate(got["metadatas"]):
-            if str(meta["doc_id"]) in by_doc:
-                base.setdefault(str(meta["doc_id"]), []).append((int(meta["pos"]), got["documents"][i], got["embeddings"][i]))
+            doc, pos = str(meta["doc_id"]), int(meta["pos"])
+            if pos in text_of.get(doc, {}):
+                base.setdefault(doc, []).append((pos, text_of[doc][pos], got["embeddings"][i]))
     sources = {d: ([t for _, t, _ in sorted(rows, key=lambda r: r[0])],
                    np.asarray([e for _, _, e in sorted(rows, key=lambda r: r[0])], dtype=np.float32))
                for d, rows in base.items()}  # fmt: skip
@@ -151,13 +158,13 @@ def grow_store(pipe: Pipeline, target_chunks: int, seed: int = 5) -> None:
             doc_id = f"synth{clone:07d}"
             clone += 1
             day = int(meta.get("published_day", -1))
-            sents = [Sentence(sentence_id(doc_id, p), doc_id, p, t, p // 10, str(meta.get("source", "")), day) for p, t in enumerate(texts)]
+            sents = [Sentence(sentence_id(doc_id, p), doc_id, p, t, str(meta.get("source", "")), day) for p, t in enumerate(texts)]
             chunks = []
             for i in range(0, len(texts), 10):
                 j = min(len(texts), i + 10) - 1
                 chunks.append(Chunk(f"{doc_id}-{i // 10:04d}", doc_id, i // 10, " ".join(texts[i : j + 1]), f"{meta.get('title', '')} ({clone})",
                                     str(meta.get("source", "")), f"https://synthetic.example/{doc_id}", str(meta.get("published", "")), day,
-                                    sent_from=i, sent_to=j))  # fmt: skip
+                                    sent_from=i, sent_to=j, sent_chars=",".join(str(len(t)) for t in texts[i : j + 1])))  # fmt: skip
             batch_s += sents
             batch_v.append(vecs)
             batch_c += chunks

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rag.articles import Article
 
 ENCODING = "cl100k_base"
 # Recorded in the store: a store written by another layout must be rebuilt, not mixed.
-INDEX_FORMAT = "sentences-v2"
+INDEX_FORMAT = "sentences-v3"
 _EPOCH = date(1970, 1, 1)
 
 
@@ -70,13 +71,13 @@ class Sentence:
     doc_id: str
     pos: int
     text: str
-    chunk: int  # index of the first chunk that holds it
     source: str
     published_day: int
 
     def metadata(self) -> dict[str, str | int]:
-        return {"doc_id": self.doc_id, "pos": self.pos, "chunk": self.chunk, "source": self.source,
-                "published_day": self.published_day}  # fmt: skip
+        # No text: it is sliced from the chunk that holds it (`sent_chars`), which halves
+        # Chroma's write cost for sentences (no full-text index over 50,000 records).
+        return {"doc_id": self.doc_id, "pos": self.pos, "source": self.source, "published_day": self.published_day}
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class Chunk:
     origin: str = ""
     sent_from: int = 0  # positions of the first and last sentence it holds
     sent_to: int = 0
+    sent_chars: str = ""  # character length of each sentence it holds, comma-separated
 
     def header(self) -> str:
         """Who said it and when: kept beside the chunk for the lexical index and display."""
@@ -113,7 +115,20 @@ class Chunk:
             "origin": self.origin,
             "sent_from": self.sent_from,
             "sent_to": self.sent_to,
+            "sent_chars": self.sent_chars,
         }
+
+
+def sentences_of_chunk(text: str, meta: dict[str, Any]) -> dict[int, str]:
+    """Sentence position -> text, sliced from a stored chunk (sentences are joined by one space)."""
+    lengths = [int(n) for n in str(meta.get("sent_chars", "")).split(",") if n]
+    first = int(meta.get("sent_from", 0))
+    out: dict[int, str] = {}
+    at = 0
+    for k, n in enumerate(lengths):
+        out[first + k] = text[at : at + n]
+        at += n + 1
+    return out
 
 
 def chunk_id(doc_id: str, index: int, text: str) -> str:
@@ -184,21 +199,18 @@ def chunk_article(article: Article, chunk_tokens: int = 200, overlap: int = 20) 
         start = back
     day = day_number(article.published)
     chunks: list[Chunk] = []
-    first_chunk = [-1] * len(sents)
     for i, (a, b) in enumerate(spans):
         text = " ".join(sents[a : b + 1])
-        for pos in range(a, b + 1):
-            if first_chunk[pos] < 0:
-                first_chunk[pos] = i
         chunks.append(
             Chunk(
                 id=chunk_id(article.doc_id, i, text), doc_id=article.doc_id, index=i, text=text,
                 title=article.title, source=article.source, url=article.url, published=article.published_iso,
                 published_day=day, author=article.author, origin=article.origin, sent_from=a, sent_to=b,
+                sent_chars=",".join(str(len(x)) for x in sents[a : b + 1]),
             )
         )  # fmt: skip
     sentences = [
-        Sentence(sentence_id(article.doc_id, pos), article.doc_id, pos, text, first_chunk[pos], article.source, day)
+        Sentence(sentence_id(article.doc_id, pos), article.doc_id, pos, text, article.source, day)
         for pos, text in enumerate(sents)
     ]
     return chunks, sentences

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.chunking import count_tokens, sentence_id
+from rag.chunking import count_tokens, sentence_id, sentences_of_chunk
 from rag.guard import clean_passage, is_instruction
 from rag.lexical import LexicalIndex, terms
 from rag.retrieval import Retrieval
@@ -129,7 +129,8 @@ def build_context(
 ) -> Context:
     """Select the best sentences of the top `max_chunks` chunks within `budget_tokens`.
 
-    `sentences_of(ids) -> (ids, texts, vectors)` fetches candidate sentences (the store);
+    `sentences_of(ids) -> (ids, vectors)` fetches candidate sentences' vectors (the store);
+    their texts are sliced from the retrieved chunks that hold them.
     `embed(texts) -> vectors`, when given, embeds the parts of a multi-part question.
     """
     q_terms = list(dict.fromkeys(terms(question)))
@@ -142,15 +143,18 @@ def build_context(
     prior: dict[str, float] = {}
     owner: dict[str, int] = {}  # sentence id -> index of its best chunk
     pos_of: dict[str, int] = {}
+    text_of: dict[str, str] = {}
     for rank, ch in enumerate(chunks):
         doc = str(ch.meta.get("doc_id", ""))
-        for pos in range(int(ch.meta.get("sent_from", 0)), int(ch.meta.get("sent_to", -1)) + 1):
+        for pos, text in sentences_of_chunk(ch.text, ch.meta).items():
             sid = sentence_id(doc, pos)
             if sid not in prior:
                 prior[sid] = 1.0 / (1.0 + RANK_DECAY * rank)
                 owner[sid] = rank
                 pos_of[sid] = pos
-    ids, texts, vecs = sentences_of(list(prior))
+                text_of[sid] = text
+    ids, vecs = sentences_of(list(prior))
+    texts = [text_of[sid] for sid in ids]
     # Poisoned text never reaches the model: sentences that address it are dropped, and
     # the rest lose any markup (see rag/guard.py).
     keep = [i for i, t in enumerate(texts) if not is_instruction(t)]

@@ -171,7 +171,7 @@ class Pipeline:
     def context_for(self, question: str, retrieval: Retrieval, budget: int | None = None) -> Context:
         s = self.settings.retrieval
         return build_context(
-            question, retrieval, self.store.get_sentences, budget or s.context_tokens,
+            question, retrieval, self.store.sentence_vectors, budget or s.context_tokens,
             self.retriever.view().lexical, s.context_chunks, embed=self.embedder.embed_documents,
         )  # fmt: skip
 

@@ -1,7 +1,8 @@
 """Chroma: an embedded folder or a server; stable ids, upserts, and a recorded fingerprint.
 
-Three collections per store: `<name>_sentences` holds every sentence with its embedding
-(dense search runs at sentence level); `<name>_chunks` holds the chunks (text, metadata,
+Three collections per store: `<name>_sentences` holds every sentence's embedding and
+metadata but not its text (dense search runs at sentence level; the text is sliced from
+the chunk that holds it, see `sentences_of_chunk`); `<name>_chunks` holds the chunks (text, metadata,
 and the mean of their sentences' vectors); `<name>_articles` holds one record per article
 (content hash, metadata) so unchanged articles are skipped, removed ones found, and the
 corpus listed without scanning every chunk.
@@ -197,7 +198,6 @@ class ChunkStore:
                 self._sentences.upsert,
                 ids=[x.id for x in part],
                 embeddings=embeddings[i : i + step],
-                documents=[x.text for x in part],
                 metadatas=[x.metadata() for x in part],  # type: ignore[misc]
             )
 
@@ -313,17 +313,17 @@ class ChunkStore:
             for sid, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0], strict=True)
         ]
 
-    def get_sentences(self, ids: list[str]) -> tuple[list[str], list[str], np.ndarray]:
-        """(ids found, texts, embeddings) for the given sentence ids, in the order asked."""
+    def sentence_vectors(self, ids: list[str]) -> tuple[list[str], np.ndarray]:
+        """(ids found, embeddings) for the given sentence ids, in the order asked."""
         self._require()
         if not ids:
-            return [], [], np.zeros((0, 0), dtype=np.float32)
-        got = self._call("read sentences", self._sentences.get, ids=ids, include=["documents", "embeddings"])
+            return [], np.zeros((0, 0), dtype=np.float32)
+        got = self._call("read sentences", self._sentences.get, ids=ids, include=["embeddings"])
         pos = {sid: i for i, sid in enumerate(got["ids"])}
         found = [sid for sid in ids if sid in pos]
         emb = np.asarray(got["embeddings"], dtype=np.float32)
         order = [pos[sid] for sid in found]
-        return found, [got["documents"][i] or "" for i in order], emb[order] if len(order) else emb[:0]
+        return found, emb[order] if len(order) else emb[:0]
 
 
 @contextmanager

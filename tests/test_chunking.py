@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rag.articles import load_articles
-from rag.chunking import chunk_article, count_tokens
+from rag.chunking import chunk_article, count_tokens, sentences_of_chunk
 from tests.conftest import SEED_FILE
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "multihop-rag" / "corpus.json"
@@ -46,7 +46,10 @@ def test_chunks_keep_sentences_whole() -> None:
         # a chunk is exactly the sentences it says it holds
         assert c.text == " ".join(s.text for s in sentences[c.sent_from : c.sent_to + 1])
     assert [s.pos for s in sentences] == list(range(len(sentences)))
-    assert all(chunks[s.chunk].sent_from <= s.pos <= chunks[s.chunk].sent_to for s in sentences)
+    # every sentence's text comes back from the stored chunk alone (sentences carry no text in the store)
+    for c in chunks:
+        sliced = sentences_of_chunk(c.text, c.metadata())
+        assert sliced == {s.pos: s.text for s in sentences[c.sent_from : c.sent_to + 1]}
 
 
 def test_overlap_repeats_trailing_sentences_within_budget() -> None:
