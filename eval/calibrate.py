@@ -25,9 +25,16 @@ def _latest(set_name: str) -> Path | None:
 
 
 def _coverages(run: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Evidence coverage of the answerable and the unanswerable questions. A question the
+    name check refuses (it names someone no article mentions) is refused whatever the
+    floor, so it counts as coverage -1."""
     recs = [json.loads(line) for line in (run / "questions.jsonl").read_text().splitlines() if line.strip()]
-    pos = np.array([r["coverage"] for r in recs if r["answerable"]])
-    neg = np.array([r["coverage"] for r in recs if not r["answerable"]])
+
+    def cov(r: dict) -> float:
+        return -1.0 if r.get("unknown_subjects") else float(r["coverage"])
+
+    pos = np.array([cov(r) for r in recs if r["answerable"]])
+    neg = np.array([cov(r) for r in recs if not r["answerable"]])
     return pos, neg
 
 
@@ -90,6 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         run = _latest(name)
         assert run is not None
         runs[name] = _coverages(run)
+    for name, (pos, neg) in runs.items():
+        print(f"{name}: the name check alone refuses {np.mean(neg < 0):.2f} of the unanswerable and "
+              f"{np.mean(pos < 0):.2f} of the answerable questions")
     floors = np.round(np.arange(0.0, 0.81, 0.05), 2)
     print("| floor | " + " | ".join(f"{n}: unanswerable refused | {n}: answerable refused" for n in runs) + " |")
     print("|---|" + "---|---|" * len(runs))

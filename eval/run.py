@@ -104,6 +104,7 @@ def run_newsdesk_item(pipe: Pipeline, item: GoldenItem, retrieval_only: bool) ->
         "best_dense": round(product_ctx.best_dense, 4),
         "context_tokens": product_ctx.tokens,
         "hints": {"outlets": retrieval.hints.outlets, "days": retrieval.hints.days},
+        "unknown_subjects": retrieval.unknown.reason(),
         "timings": {"retrieve": t_retrieve, "embed": retrieval.timings.get("embed", 0.0), "context": t_context},
         "over_budget": over_budget,
     }

@@ -103,6 +103,9 @@ class RetrievalSettings(BaseModel):
     # The context stage selects sentences from this many top chunks, within a token budget.
     context_chunks: int = Field(40, ge=1, le=200)
     context_tokens: int = Field(450, ge=50, le=8000)
+    # Refuse without calling the LLM when the question names a person, organisation or
+    # outlet that no ingested article mentions (rag/subjects.py); the reason names it.
+    check_names: bool = True
     # Evidence floor below which the bot refuses without calling the LLM (calibrated).
     min_evidence: float = Field(0.30, ge=0.0, le=1.0)
 

@@ -28,7 +28,7 @@ def _stemmer():  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
+def stopwords() -> frozenset[str]:
     from rag.sentences import nltk_data_dir
 
     english = (nltk_data_dir() / "corpora" / "stopwords" / "english").read_text().split()
@@ -55,7 +55,7 @@ def terms(text: str) -> list[str]:
     >>> terms("The settlements were bombarded near Bakhmut")
     ['settlement', 'bombard', 'near', 'bakhmut']
     """
-    stop = _stopwords()
+    stop = stopwords()
     return [_stem(w) for w in _TOKEN.findall(text.lower()) if w not in stop]
 
 

@@ -205,13 +205,14 @@ class Pipeline:
         yield Retrieved(retrieval, context)
 
         floor = self.settings.retrieval.min_evidence
-        if not context.sources or context.coverage < floor:
+        if not context.sources or context.coverage < floor or retrieval.unknown:
             timings["total"] = time.perf_counter() - started
-            why = (
-                "nothing was retrieved"
-                if not context.sources
-                else f"the best evidence covers {context.coverage:.0%} of the question (floor {floor:.0%})"
-            )
+            if retrieval.unknown:
+                why = retrieval.unknown.reason()
+            elif not context.sources:
+                why = "nothing was retrieved"
+            else:
+                why = f"the best evidence covers {context.coverage:.0%} of the question (floor {floor:.0%})"
             yield refusal(q, context, timings, why, retrieval_query=search_q)
             return
         for event in generate(

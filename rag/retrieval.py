@@ -24,6 +24,7 @@ from rag.hints import OutletMatcher, QueryHints, parse_hints
 from rag.lexical import LexicalIndex
 from rag.providers.embedding import Embedder
 from rag.store import ChunkStore, StoredChunk
+from rag.subjects import SubjectIndex, UnknownSubjects
 
 
 @dataclass
@@ -79,6 +80,7 @@ class Retrieval:
     query_vector: np.ndarray
     timings: dict[str, float]
     sentence_scores: dict[str, float] = field(default_factory=dict)  # sentence id -> cosine
+    unknown: UnknownSubjects = field(default_factory=UnknownSubjects)  # names no article mentions
 
 
 class CorpusView:
@@ -95,12 +97,18 @@ class CorpusView:
         self.sources = np.array([str(m.get("source", "")) for m in self.metas], dtype=object)
         self.days = np.array([int(m.get("published_day", -1)) for m in self.metas], dtype=np.int64)
         self.matcher = OutletMatcher(sorted({s for s in self.sources if s}))
+        self.subjects = SubjectIndex(sorted({s for s in self.sources if s}), self._name_candidates)
         # doc_id -> [(first sentence, last sentence, chunk position)] to map sentences to chunks
         self.doc_chunks: dict[str, list[tuple[int, int, int]]] = {}
         for i, m in enumerate(self.metas):
             self.doc_chunks.setdefault(str(m.get("doc_id", "")), []).append(
                 (int(m.get("sent_from", 0)), int(m.get("sent_to", 0)), i)
             )
+
+    def _name_candidates(self, name: str) -> list[str]:
+        # The chunks most likely to hold a name are BM25's best hits for it; 50 is deep
+        # enough that a name present in the corpus is found (checked on the MultiHop corpus).
+        return [f"{self.metas[i].get('title', '')} {self.sources[i]} {self.texts[i]}" for i, _ in self.lexical.search(name, 50)]
 
     def chunks_of_sentence(self, doc_id: str, pos: int) -> list[int]:
         return [i for a, b, i in self.doc_chunks.get(doc_id, []) if a <= pos <= b]
@@ -145,6 +153,7 @@ class Retriever:
         t0 = time.perf_counter()
         view = self.view()
         hints = parse_hints(question, view.matcher)
+        unknown = view.subjects.unknown(question) if s.check_names and view.ids else UnknownSubjects()
         t1 = time.perf_counter()
         qvec = self.embedder.embed_query(question)
         t2 = time.perf_counter()
@@ -226,4 +235,4 @@ class Retriever:
                 break
         timings["fuse"] = time.perf_counter() - t3
         timings["retrieve"] = time.perf_counter() - t0
-        return Retrieval(question, chosen, hints, qvec, timings, sentence_scores)
+        return Retrieval(question, chosen, hints, qvec, timings, sentence_scores, unknown)

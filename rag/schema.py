@@ -73,6 +73,8 @@ class Answer:
     def format_text(self) -> str:
         """Human-readable answer with a numbered source list (the CLI's output)."""
         lines = [self.text]
+        if self.refused and self.refusal_reason:
+            lines.append(f"(why: {self.refusal_reason})")
         if self.incomplete:
             lines.append("\n[incomplete: the model's answer was cut off]")
         if self.removed:

@@ -49,7 +49,8 @@ def answer_html(text: str, valid: set[int]) -> str:
 def render_answer(answer: Answer) -> str:
     """The final, checked answer as shown in the chat."""
     if answer.refused:
-        return escape_text(answer.text)
+        why = f"<br><small><em>{escape_text('Why: ' + answer.refusal_reason)}</em></small>" if answer.refusal_reason else ""
+        return escape_text(answer.text) + why
     body = answer_html(answer.text, {c.n for c in answer.citations})
     notes = []
     if answer.removed:
