@@ -15,6 +15,7 @@ import numpy as np
 
 from rag import prompts
 from rag.citations import Passage, check_answer, render
+from rag.conflicts import SourceView, find_conflicts
 from rag.context import Context, format_sources
 from rag.guard import clean_answer
 from rag.providers.llm import ChatModel, Message
@@ -195,6 +196,21 @@ def generate(
     text = render(checked)
     if verdict and not re.match(rf"\W*{verdict}\b", text, re.IGNORECASE):
         text = f"{verdict}. {text}"  # the verdict's own sentence was removed; the verdict stays
+    # Where another source gives a different count for what the answer states, say so,
+    # newest report first, and cite both (rag/conflicts.py).
+    conflicts = find_conflicts(
+        [(n, sent.quotes.get(n, ""), sent.text) for sent in supported for n in sent.cites],
+        [SourceView(s.n, s.published, s.outlet, s.sentences) for s in context.sources],
+    )
+    for c in conflicts:
+        text += " " + c.sentence()
+        for n, quote in ((c.newer[0], c.newer_quote), (c.older[0], c.older_quote)):
+            src = by_n.get(n)
+            if src is not None and n not in citations:
+                citations[n] = Citation(
+                    n=n, title=src.title, outlet=src.outlet, url=src.url, published=src.published,
+                    quote=quote, score=round(src.score, 4),
+                )  # fmt: skip
     yield Answer(
         question=question,
         text=text,
@@ -203,6 +219,7 @@ def generate(
         timings=timings,
         sentences=checked,
         removed=[s.text for s in checked if not s.supported],
+        conflicts=[c.sentence() for c in conflicts],
         **extra,  # type: ignore[arg-type]
     )
 

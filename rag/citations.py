@@ -102,7 +102,7 @@ def split_cited_sentences(text: str) -> list[tuple[str, list[int]]]:
     return out
 
 
-def _numbers(text: str) -> set[str]:
+def numbers_in(text: str) -> set[str]:
     nums = {n.replace(",", "") for n in _NUMBER.findall(text)}
     for word in re.findall(r"[a-z]+", text.lower()):
         if word in _NUMBER_WORDS:
@@ -180,7 +180,7 @@ def support(
     # Names and numbers the question already gives are not claims of the answer (small
     # models restate the question); what the answer adds must be in the cited sentence or
     # the one before it (which "he" or "there" may refer to).
-    missing_nums = sorted(n for n in _numbers(sentence) - _numbers(question) if n not in _numbers(names_hay))
+    missing_nums = sorted(n for n in numbers_in(sentence) - numbers_in(question) if n not in numbers_in(names_hay))
     if missing_nums:
         return 0.0, f"number(s) not in the cited passage: {', '.join(missing_nums)}", quotes
     hay_terms = _terms(hay)

@@ -32,6 +32,9 @@ class LLMSettings(BaseModel):
     api_key: SecretStr | None = None
     n_ctx: int = Field(4096, ge=512, le=131072)
     n_threads: int = Field(2, ge=1, le=256)
+    # llama.cpp's flash attention: prompt processing 6-10% faster on 2 AVX-512 cores
+    # (1.5B: 101 -> 107 tokens/s; 0.5B: 237 -> 260), same logits up to rounding.
+    flash_attn: bool = True
     max_tokens: int = Field(160, ge=16, le=4096)
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     # An explicit timeout per attempt and a bounded number of retries: the openai SDK's

@@ -61,6 +61,7 @@ class Answer:
     unverified: bool = False  # a Yes/No verdict whose supporting statement failed the check
     sentences: list[AnswerSentence] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # sentences dropped by the check
+    conflicts: list[str] = field(default_factory=list)  # "Sources disagree: ..." notes, newest first
     raw_text: str = ""  # what the model wrote, before checking
     model: str = ""
     prompt_tokens: int | None = None

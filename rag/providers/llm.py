@@ -58,7 +58,7 @@ class YesNoModel(Protocol):
 class LocalLlamaModel:
     """A GGUF model run in-process by llama-cpp-python on the CPU."""
 
-    def __init__(self, path: Path, name: str, n_ctx: int = 4096, n_threads: int = 2):
+    def __init__(self, path: Path, name: str, n_ctx: int = 4096, n_threads: int = 2, flash_attn: bool = True):
         try:
             from llama_cpp import Llama
         except ImportError as exc:  # pragma: no cover - install problem
@@ -70,6 +70,7 @@ class LocalLlamaModel:
                 n_threads=n_threads,
                 n_threads_batch=n_threads,
                 n_batch=512,
+                flash_attn=flash_attn,
                 verbose=False,
             )
         except Exception as exc:  # llama.cpp reports a bad file as a bare ValueError
@@ -295,7 +296,7 @@ def make_chat_model(settings: LLMSettings, cache_dir: Path) -> ChatModel:
             from rag.providers.bundled import resolve_model_path
 
             path = resolve_model_path(settings.model, cache_dir)
-            return LocalLlamaModel(path, settings.model, settings.n_ctx, settings.n_threads)
+            return LocalLlamaModel(path, settings.model, settings.n_ctx, settings.n_threads, settings.flash_attn)
         case "openai":
             return OpenAIChatModel(settings)
         case "fake":
