@@ -52,26 +52,33 @@ def is_yes_no(question: str) -> bool:
     return not _WH.match(question) and bool(_YES_NO.search(question))
 
 
-def build_messages(question: str, context: Context) -> list[Message]:
+def build_messages(question: str, context: Context, system: str = prompts.SYSTEM) -> list[Message]:
     hint = prompts.HINT_YES_NO if is_yes_no(question) else prompts.HINT_OPEN
     user = prompts.USER.format(sources=format_sources(context.sources), question=question, hint=hint)
-    return [{"role": "system", "content": prompts.SYSTEM}, {"role": "user", "content": user}]
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def fit_context(question: str, context: Context, llm: ChatModel, max_tokens: int) -> Context:
-    """Drop the last sources until prompt + answer fit the model's context window."""
+def fit_context(question: str, context: Context, llm: ChatModel, max_tokens: int) -> tuple[Context, str]:
+    """The context and system prompt that fit the model's context window with the answer:
+    the worked examples go first (a small window), then the last sources, sentence by sentence."""
     from dataclasses import replace
 
-    def needed(ctx: Context) -> int:
-        msgs = build_messages(question, ctx)
+    def needed(ctx: Context, system: str) -> int:
+        msgs = build_messages(question, ctx, system)
         return sum(llm.count_tokens(m["content"]) + 8 for m in msgs) + max_tokens
 
+    system = prompts.SYSTEM
+    if needed(context, system) <= llm.n_ctx:
+        return context, system
+    system = prompts.RULES
     sources = list(context.sources)
-    while sources and needed(replace(context, sources=sources)) > llm.n_ctx:
-        sources.pop()
-    if len(sources) == len(context.sources):
-        return context
-    return replace(context, sources=sources)
+    while sources and needed(replace(context, sources=sources), system) > llm.n_ctx:
+        last = sources[-1]
+        if len(last.sentences) > 1:  # an article's sentences go one by one, then the article
+            sources[-1] = replace(last, sentences=last.sentences[:-1], positions=last.positions[:-1])
+        else:
+            sources.pop()
+    return replace(context, sources=sources), system
 
 
 def source_infos(context: Context) -> list[SourceInfo]:
@@ -113,14 +120,19 @@ def generate(
     """Stream the model's tokens, then yield the checked `Answer` last."""
     timings = dict(timings or {})
     started = started or time.perf_counter()
-    context = fit_context(prompt_question or question, context, llm, max_tokens)
-    messages = build_messages(prompt_question or question, context)
+    context, system = fit_context(prompt_question or question, context, llm, max_tokens)
+    if not context.sources:
+        timings["total"] = time.perf_counter() - started
+        yield refusal(question, context, timings, f"the model's context window ({llm.n_ctx} tokens) has no room for a source")
+        return
+    messages = build_messages(prompt_question or question, context, system)
     t_gen = time.perf_counter()
     raw = ""
     finish: str | None = None
     prompt_tokens = completion_tokens = None
     events = llm.stream(messages, max_tokens=max_tokens, temperature=temperature)
     verdict = ""
+    logodds: float | None = None
     if yes_no_threshold is not None and is_yes_no(question) and hasattr(llm, "yes_no_logodds"):
         # Small models answer Yes/No with a strong bias. The first word is decided here,
         # from the model's own log-odds against a threshold calibrated on dev data; the
@@ -128,7 +140,6 @@ def generate(
         logodds = llm.yes_no_logodds(messages)
         if logodds is not None:
             word = verdict = "Yes" if logodds > yes_no_threshold else "No"
-            timings["yes_no_logodds"] = logodds
             timings["first_token"] = time.perf_counter() - started
             raw = word + ","
             yield Token(raw)
@@ -149,7 +160,7 @@ def generate(
     t_check = time.perf_counter()
     extra = {
         "raw_text": raw, "model": llm.name, "prompt_tokens": prompt_tokens,
-        "completion_tokens": completion_tokens, "incomplete": incomplete,
+        "completion_tokens": completion_tokens, "incomplete": incomplete, "yes_no_logodds": logodds,
     }  # fmt: skip
     if not raw.strip() or (_REFUSAL.search(raw) and len(raw) < 240 and not re.search(r"\[\d", raw)):
         timings["check"] = time.perf_counter() - t_check

@@ -102,6 +102,9 @@ class Pipeline:
         with self._lock:
             if self._llm is None:
                 self._llm = make_chat_model(self.settings.llm, self.settings.cache_dir)
+                warm = getattr(self._llm, "warm", None)
+                if warm is not None:
+                    warm(prompts.SYSTEM)
             return self._llm
 
     @property

@@ -66,6 +66,7 @@ class Answer:
     model: str = ""
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
+    yes_no_logodds: float | None = None  # log P(Yes) - log P(No) that decided a Yes/No verdict
     retrieval_query: str = ""  # the question as rewritten with the conversation
 
     def to_dict(self) -> dict[str, Any]:

@@ -42,11 +42,20 @@ def test_local_model_that_cannot_load_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_prompt_always_fits_the_context_window(seeded_fake_pipeline: Pipeline) -> None:
     llm = ScriptedModel()
-    llm.n_ctx = 400  # type: ignore[misc]
+    llm.n_ctx = 600  # type: ignore[misc]
     seeded_fake_pipeline._llm = llm
     seeded_fake_pipeline.ask("How many settlements near Bakhmut were bombarded?")
     prompt = sum(llm.count_tokens(m["content"]) + 8 for m in llm.calls[-1])
-    assert prompt + seeded_fake_pipeline.settings.llm.max_tokens <= 400
+    assert prompt + seeded_fake_pipeline.settings.llm.max_tokens <= 600
+    assert "Example" not in llm.calls[-1][0]["content"]  # the worked examples were the first to go
+
+
+def test_a_window_too_small_for_any_source_is_a_clear_refusal(seeded_fake_pipeline: Pipeline) -> None:
+    llm = ScriptedModel()
+    llm.n_ctx = 300  # type: ignore[misc]
+    seeded_fake_pipeline._llm = llm
+    ans = seeded_fake_pipeline.ask("How many settlements near Bakhmut were bombarded?")
+    assert ans.refused and "context window (300 tokens)" in ans.refusal_reason and llm.calls == []
 
 
 def test_query_wraps_library_faults_in_a_documented_type(seeded_fake_pipeline: Pipeline, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -94,6 +94,17 @@ class LocalLlamaModel:
         parts = [f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages]
         return "".join(parts) + "<|im_start|>assistant\n"
 
+    def warm(self, system: str) -> None:
+        """Process the fixed system prompt now, so that no question pays for it: llama.cpp
+        reuses the longest prefix of the previous prompt, and every prompt starts with it."""
+        if not self._chatml:
+            return
+        prefix = f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n"
+        tokens = self._llm.tokenize(prefix.encode("utf-8"), add_bos=False, special=True)
+        with self._lock:
+            self._llm.reset()
+            self._llm.eval(tokens)
+
     def yes_no_logodds(self, messages: list[Message]) -> float | None:
         """log P(Yes) - log P(No) for the answer's first token; None if not a ChatML model."""
         if not self._chatml:
