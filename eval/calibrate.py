@@ -38,7 +38,7 @@ def _coverages(run: Path) -> tuple[np.ndarray, np.ndarray]:
     return pos, neg
 
 
-def calibrate_yes_no(limit: int, seed: int, exclude_seed: int, exclude_limit: int) -> float:
+def calibrate_yes_no(limit: int, seed: int, exclude_seed: int, exclude_limit: int, overrides: dict | None = None) -> float:
     """Collect the model's Yes/No log-odds on dev questions outside the evaluation sample
     and pick the threshold with the best balanced accuracy."""
     from tqdm import tqdm
@@ -54,7 +54,7 @@ def calibrate_yes_no(limit: int, seed: int, exclude_seed: int, exclude_limit: in
     held = {it.id for it in sample(gs.items, exclude_limit, exclude_seed)}
     pool = [it for it in gs.items if it.answerable and it.is_yes_no and it.id not in held]
     pick = sample(pool, limit, seed)
-    pipe = Pipeline(eval_settings(base, gs, {}))
+    pipe = Pipeline(eval_settings(base, gs, overrides or {}))
     pipe.ingest(gs.corpus)
     rows = []
     for it in tqdm(pick, desc="yes/no log-odds"):
@@ -84,11 +84,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-false", type=float, default=0.05, help="largest share of answerable questions refused by the floor")
     p.add_argument("--rerun", action="store_true", help="run fresh retrieval-only evaluations first")
     p.add_argument("--yes-no", action="store_true", help="calibrate the Yes/No threshold of the local model instead")
-    p.add_argument("--limit", type=int, default=80, help="--yes-no: questions to calibrate on")
+    p.add_argument("--limit", type=int, default=100, help="--yes-no: questions to calibrate on (outside the 120-question evaluation sample, seed 7)")
     p.add_argument("--seed", type=int, default=11)
+    p.add_argument("--model", default=None, help="--yes-no: the LLM to calibrate (default: the configured one)")
+    p.add_argument("--context-tokens", type=int, default=None, help="--yes-no: tokens of sources (default: the configured budget)")
     args = p.parse_args(argv)
     if args.yes_no:
-        calibrate_yes_no(args.limit, args.seed, exclude_seed=7, exclude_limit=60)
+        overrides: dict = {}
+        if args.model:
+            overrides["llm"] = {"model": args.model}
+        if args.context_tokens:
+            overrides["retrieval"] = {"context_tokens": args.context_tokens}
+        calibrate_yes_no(args.limit, args.seed, exclude_seed=7, exclude_limit=120, overrides=overrides)
         return 0
     runs = {}
     for name in ("seeds", "multihop-dev"):

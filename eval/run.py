@@ -235,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
         rep = pipe.ingest(gs.corpus)
         ingest_info = {"chunks": rep.chunks_total, "ingest_seconds": rep.seconds, "articles_added": rep.added}
         pipe.retriever.view()  # build the lexical index before timing questions
+        if not args.retrieval_only:
+            pipe.llm  # noqa: B018 - load the model (and process its system prompt) before timing
     setup_s = time.perf_counter() - t_setup
 
     from tqdm import tqdm
