@@ -32,6 +32,9 @@ RANK_DECAY = 0.1
 DECOMPOSE = True
 PART_SENTENCES = 2
 BM25_K1, BM25_B = 1.2, 0.75
+# How much of the best evidence the refusal floor looks at, whatever the prompt budget
+# (the budget the floor was calibrated at, docs/EVALUATION.md).
+EVIDENCE_TOKENS = 450
 
 
 @dataclass
@@ -126,6 +129,7 @@ def build_context(
     lexical: LexicalIndex | None = None,
     max_chunks: int = 40,
     embed: Any = None,
+    evidence_tokens: int = EVIDENCE_TOKENS,
 ) -> Context:
     """Select the best sentences of the top `max_chunks` chunks within `budget_tokens`.
 
@@ -181,26 +185,7 @@ def build_context(
     # First, the best sentence for each part of a multi-part question, so that every
     # report a comparison names is represented; then greedy by score. An article's
     # header is paid once, when its first sentence is taken.
-    picked: dict[str, list[int]] = {}  # doc_id -> candidate indexes
-    taken: set[int] = set()
-    used = 0
-
-    def take(i: int) -> bool:
-        nonlocal used
-        if i in taken:
-            return False
-        doc = str(metas[i].get("doc_id", ""))
-        cost = count_tokens(texts[i]) + 1
-        if doc not in picked:
-            m = metas[i]
-            cost += count_tokens(source_header(99, str(m.get("title", "")), str(m.get("source", "")), str(m.get("published", "")))) + 6
-        if used + cost > budget_tokens:
-            return False
-        picked.setdefault(doc, []).append(int(i))
-        taken.add(i)
-        used += cost
-        return True
-
+    order: list[int] = []
     parts = question_parts(question) if DECOMPOSE else []
     if len(parts) > 1:
         base = score - W_LEXICAL * lex - W_DENSE * dense
@@ -212,10 +197,37 @@ def build_context(
                 continue
             p_dense = vecs @ part_vecs[k] if part_vecs is not None else dense
             p_score = W_LEXICAL * p_lex / p_lex.max() + W_DENSE * p_dense + base
-            for i in np.argsort(-p_score)[:PART_SENTENCES]:
-                take(int(i))
-    for i in np.argsort(-score):
-        take(int(i))
+            order += [int(i) for i in np.argsort(-p_score)[:PART_SENTENCES]]
+    order += [int(i) for i in np.argsort(-score)]
+    cost_of = [count_tokens(t) + 1 for t in texts]
+    header_cost: dict[str, int] = {}
+
+    def select(budget: int) -> dict[str, list[int]]:
+        picked: dict[str, list[int]] = {}  # doc_id -> candidate indexes, in the order taken
+        taken: set[int] = set()
+        used = 0
+        for i in order:
+            if i in taken:
+                continue
+            doc = str(metas[i].get("doc_id", ""))
+            cost = cost_of[i]
+            if doc not in picked:
+                if doc not in header_cost:
+                    m = metas[i]
+                    header_cost[doc] = count_tokens(source_header(99, str(m.get("title", "")), str(m.get("source", "")), str(m.get("published", "")))) + 6
+                cost += header_cost[doc]
+            if used + cost > budget:
+                continue
+            picked.setdefault(doc, []).append(i)
+            taken.add(i)
+            used += cost
+        return picked
+
+    picked = select(budget_tokens)
+    # The refusal floor measures the evidence available, not what fits a short prompt:
+    # coverage is taken over at least `evidence_tokens` of the best sentences, so a
+    # smaller prompt budget (a faster answer) does not refuse more questions.
+    evidence = picked if budget_tokens >= evidence_tokens else select(evidence_tokens)
 
     sources: list[Source] = []
     found: set[str] = set()
@@ -230,9 +242,11 @@ def build_context(
             positions=sorted(pos_of[ids[i]] for i in idx),
         )  # fmt: skip
         sources.append(src)
+    for idx in evidence.values():
         for i in idx:
             found.update(toks[i])
-        found.update(terms(f"{src.title} {src.outlet}"))
+        m = metas[idx[0]]
+        found.update(terms(f"{m.get('title', '')} {m.get('source', '')}"))
     coverage = sum(w for t, w in idf.items() if t in found) / total_w if q_terms else 0.0
     best_dense = max(retrieval.sentence_scores.values(), default=0.0)
     return Context(sources, count_tokens(format_sources(sources)), coverage, best_dense, flagged)
