@@ -21,6 +21,17 @@ def _default_cache_dir() -> Path:
     return Path(base) / "newsdesk"
 
 
+# Per bundled model, measured on 2 CPU cores (docs/EVALUATION.md, "Latency and the
+# model"): the sources budget that keeps the first token within the targets of issue #7
+# (p50 <= 3 s for the 1.5B, <= 2 s for the 0.5B, on MultiHop-RAG's long questions), and
+# the Yes/No threshold calibrated at that budget (`newsdesk eval calibrate --yes-no`).
+BUNDLED_TUNING: dict[str, dict[str, float]] = {
+    "qwen2.5-coder-1.5b": {"context_tokens": 200, "yes_no_threshold": 0.28},
+    "qwen2.5-coder-0.5b": {"context_tokens": 380, "yes_no_threshold": -1.28},
+}
+DEFAULT_CONTEXT_TOKENS = 450
+
+
 class LLMSettings(BaseModel):
     # local: a bundled GGUF run by llama-cpp-python; openai: any OpenAI-compatible server
     # (OpenAI, Ollama, vLLM, llama.cpp); fake: a scripted model for the fast test tier.
@@ -43,8 +54,19 @@ class LLMSettings(BaseModel):
     max_retries: int = Field(2, ge=0, le=5)
     # Yes/No questions on a local model: answer "Yes" when log P(Yes) - log P(No) of the
     # first token exceeds this threshold (calibrated on the MultiHop-RAG dev split with
-    # `newsdesk eval calibrate --yes-no`; the bundled models lean to one side). None: off.
-    yes_no_threshold: float | None = -0.09
+    # `newsdesk eval calibrate --yes-no`; the bundled models lean to one side).
+    # None: the value calibrated for the bundled model in use (BUNDLED_TUNING), else 0.
+    yes_no_threshold: float | None = None
+    yes_no_verdict: bool = True  # false: the model writes its Yes/No freely
+
+    def verdict_threshold(self) -> float | None:
+        """The Yes/No threshold in force, or None when the verdict is off."""
+        if not self.yes_no_verdict:
+            return None
+        if self.yes_no_threshold is not None:
+            return self.yes_no_threshold
+        tuned = BUNDLED_TUNING.get(self.model) if self.provider == "local" else None
+        return tuned["yes_no_threshold"] if tuned else 0.0
 
 
 class EmbeddingSettings(BaseModel):
@@ -105,7 +127,9 @@ class RetrievalSettings(BaseModel):
     max_chunks_per_article: int = Field(20, ge=1, le=100)
     # The context stage selects sentences from this many top chunks, within a token budget.
     context_chunks: int = Field(40, ge=1, le=200)
-    context_tokens: int = Field(450, ge=50, le=8000)
+    # Tokens of sources the LLM reads: the main latency lever on a CPU. None: the budget
+    # measured for the bundled model in use (BUNDLED_TUNING), else 450.
+    context_tokens: int | None = Field(None, ge=50, le=8000)
     # Refuse without calling the LLM when the question names a person, organisation or
     # outlet that no ingested article mentions (rag/subjects.py); the reason names it.
     check_names: bool = True
@@ -129,6 +153,7 @@ class Settings(BaseSettings):
         env_nested_delimiter="__",
         env_file=".env",
         env_file_encoding="utf-8",
+        env_ignore_empty=True,  # "NEWSDESK_X=" means the default, as .env.example shows
         extra="ignore",
     )
 
@@ -144,6 +169,15 @@ class Settings(BaseSettings):
     retrieval: RetrievalSettings = RetrievalSettings()
     ui: UISettings = UISettings()
     multihop_dir: Path = PROJECT_ROOT.parent / "shared" / "data" / "multihop-rag"
+
+
+def context_budget(settings: Settings) -> int:
+    """Tokens of sources the LLM reads: the setting, or the budget measured for the model."""
+    if settings.retrieval.context_tokens is not None:
+        return settings.retrieval.context_tokens
+    llm = settings.llm
+    tuned = BUNDLED_TUNING.get(llm.model) if llm.provider == "local" else None
+    return int(tuned["context_tokens"]) if tuned else DEFAULT_CONTEXT_TOKENS
 
 
 def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:

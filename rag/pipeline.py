@@ -20,7 +20,7 @@ import numpy as np
 from rag import prompts
 from rag.answer import Token, generate, refusal
 from rag.chunking import ensure_offline_tiktoken
-from rag.config import Settings
+from rag.config import Settings, context_budget
 from rag.context import Context, build_context
 from rag.errors import InvalidQuestion, NewsdeskError
 from rag.ingest import IngestReport, ProgressFn, ingest_paths
@@ -174,7 +174,7 @@ class Pipeline:
     def context_for(self, question: str, retrieval: Retrieval, budget: int | None = None) -> Context:
         s = self.settings.retrieval
         return build_context(
-            question, retrieval, self.store.sentence_vectors, budget or s.context_tokens,
+            question, retrieval, self.store.sentence_vectors, budget or context_budget(self.settings),
             self.retriever.view().lexical, s.context_chunks, embed=self.embedder.embed_documents,
         )  # fmt: skip
 
@@ -222,7 +222,7 @@ class Pipeline:
             q, context, self.llm,
             max_tokens=self.settings.llm.max_tokens, temperature=temp,
             similarity=self._similarity(), timings=timings, started=started, prompt_question=prompt_q,
-            yes_no_threshold=self.settings.llm.yes_no_threshold,
+            yes_no_threshold=self.settings.llm.verdict_threshold(),
         ):  # fmt: skip
             if isinstance(event, Answer):
                 event.retrieval_query = search_q

@@ -54,3 +54,19 @@ def test_cli_ingest_and_ask_json(tmp_path) -> None:  # type: ignore[no-untyped-d
     assert run.returncode == 0 and "Sources:" in run.stdout and "[1]" in run.stdout
     run = subprocess.run([exe, "ask", ""], env=env, capture_output=True, text=True, timeout=60)
     assert run.returncode == 2 and "empty" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_system_prompt_is_processed_at_load_and_reused_by_every_prompt(real_pipeline) -> None:  # type: ignore[no-untyped-def]
+    """The worked examples are free per question only if the prompt's prefix matches the
+    tokens processed at load; a format drift would silently cost ~4 s per question."""
+    from rag import prompts
+    from rag.answer import build_messages
+
+    llm = real_pipeline.llm
+    llm.warm(prompts.SYSTEM)
+    cached = list(llm._llm.input_ids[: llm._llm.n_tokens])
+    assert len(cached) > 300  # the rules and the examples
+    q = "How many settlements near Bakhmut were bombarded?"
+    ctx = real_pipeline.context_for(q, real_pipeline.retrieve(q))
+    prompt = llm._llm.tokenize(llm._format(build_messages(q, ctx)).encode(), add_bos=False, special=True)
+    assert prompt[: len(cached)] == cached
