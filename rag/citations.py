@@ -204,6 +204,36 @@ def support(
     return score, reason, quotes
 
 
+# "Google [1] is responsible for ranking local search results and ..." : the answer, its
+# citation, then the question's own description again.
+_ANSWER_THEN_RESTATEMENT = re.compile(r"^(?P<head>[^\[\]]{1,60}?)\s*(?P<marks>(?:\[\d{1,2}\])+)\s+(?P<rest>[a-z][^\[\]]*)$")
+RESTATEMENT_SHARE = 0.6
+
+
+def split_restatement(sentence: str, question: str) -> tuple[str, str] | None:
+    """("Google [1].", rest) when a sentence cites right after its answer and then restates
+    the question; None otherwise.
+
+    Small models answer "Which company ... did X, Y and Z?" with "Google [1] did X, Y and
+    Z." Checked whole, that sentence fails (X, Y and Z come from several articles), and a
+    right answer is refused. The restated part is the question's premise, not a claim of
+    the answer: it is set aside (and reported as removed), and "Google [1]" is checked.
+
+    >>> split_restatement("Google [1] ranks local search results.", "Which company ranks local search results?")
+    ('Google [1].', 'ranks local search results.')
+    >>> split_restatement("Google [1] was fined 4 billion euros.", "Which company ranks local search results?") is None
+    True
+    """
+    m = _ANSWER_THEN_RESTATEMENT.match(sentence.strip())
+    if not m or not question:
+        return None
+    rest_terms = terms(m.group("rest"))
+    q_terms = set(terms(question))
+    if not rest_terms or sum(t in q_terms for t in rest_terms) / len(rest_terms) < RESTATEMENT_SHARE:
+        return None
+    return f"{m.group('head').strip()} {m.group('marks')}.", m.group("rest").strip()
+
+
 def check_answer(
     text: str,
     passages: dict[int, Passage],
@@ -216,6 +246,16 @@ def check_answer(
     single passage that best supports it, when one does.
     """
     out: list[AnswerSentence] = []
+    restated: list[str] = []
+    kept = []
+    for raw in split_sentences(text):
+        parts = split_restatement(raw, question)
+        if parts:
+            kept.append(parts[0])
+            restated.append(parts[1])
+        else:
+            kept.append(raw)
+    text = " ".join(kept)
     for sentence, cites in split_cited_sentences(text):
         valid = [n for n in cites if n in passages]
         if valid:
@@ -230,6 +270,7 @@ def check_answer(
         ok = best[0] >= SUPPORT_THRESHOLD
         why = "citation added by the check" if ok else (best[1] or "no source cited")
         out.append(AnswerSentence(sentence, [best[3]] if ok else [], ok, max(best[0], 0.0), why, best[2] if ok else {}))
+    out += [AnswerSentence(rest, [], False, 0.0, "restates the question (not checked as a claim)") for rest in restated]
     return out
 
 

@@ -116,3 +116,22 @@ def test_latest_prefers_the_newest_report(tmp_path) -> None:  # type: ignore[no-
     assert top.meta["published"] == "2023-11-20"
     top = pipe.retrieve("What happened in the dock workers strike in September 2023?").chunks[0]
     assert top.meta["published"] == "2023-09-01"
+
+
+def test_answer_that_restates_the_question_keeps_its_cited_answer(seeded_fake_pipeline: Pipeline) -> None:
+    q = "Which eastern Ukrainian city endured heavy artillery fire on Monday and faced ground attacks?"
+    seeded_fake_pipeline._llm = ScriptedModel(
+        lambda m: "Bakhmut [1] endured heavy artillery fire on Monday and faced ground attacks as an eastern Ukrainian city."
+    )
+    ans = seeded_fake_pipeline.ask(q)
+    assert not ans.refused and ans.text.startswith("Bakhmut [1]")
+    assert any("heavy artillery" in r for r in ans.removed)
+
+
+def test_a_restated_question_does_not_rescue_an_answer_missing_from_its_source(seeded_fake_pipeline: Pipeline) -> None:
+    q = "Which eastern Ukrainian city endured heavy artillery fire on Monday and faced ground attacks?"
+    seeded_fake_pipeline._llm = ScriptedModel(
+        lambda m: "Kharkiv [1] endured heavy artillery fire on Monday and faced ground attacks."
+    )
+    ans = seeded_fake_pipeline.ask(q)
+    assert ans.refused and "Kharkiv" not in ans.text
