@@ -26,7 +26,7 @@ from eval import metrics as M
 from eval.golden import GoldenItem, GoldenSet, load_set
 from rag import Answer, Pipeline, load_settings
 from rag.chunking import INDEX_FORMAT
-from rag.config import PROJECT_ROOT, EmbeddingSettings, Settings
+from rag.config import PROJECT_ROOT, EmbeddingSettings, Settings, context_budget
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BUDGETS = (500, 1000, 2000)
@@ -260,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         **({"embedding": "llama-index HuggingFaceEmbedding all-MiniLM-L6-v2 (fp32)",
             "chunking": {"chunk_tokens": 256, "chunk_overlap": 20, "splitter": "llama-index SentenceSplitter"},
             "retrieval": {"top_k": RETRIEVE_K, "store": "ChromaVectorStore, cosine"}} if args.pipeline != "newsdesk" else {}),
+        "context_budget": context_budget(settings), "yes_no_threshold": settings.llm.verdict_threshold(),
         "overrides": overrides, "setup_seconds": round(setup_s, 1), **ingest_info,
         "machine": machine(), "date": datetime.now().isoformat(timespec="seconds"),
     }  # fmt: skip
