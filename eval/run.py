@@ -131,6 +131,8 @@ def score_answer(item: GoldenItem, answer: Answer) -> dict[str, Any]:
         "completion_tokens": answer.completion_tokens,
         "yes_no_logodds": answer.yes_no_logodds,
         "citations": [{"n": c.n, "url": c.url, "title": c.title, "quote": c.quote} for c in answer.citations],
+        "conflicts": answer.conflicts,
+        "removed": answer.removed,
         "sentences_checked": len(answer.sentences),
         "sentences_supported": sum(s.supported for s in answer.sentences),
     }
