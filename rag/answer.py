@@ -16,7 +16,7 @@ import numpy as np
 from rag import prompts
 from rag.citations import Passage, check_answer, render
 from rag.conflicts import SourceView, find_conflicts
-from rag.context import Context, format_sources
+from rag.context import Context, Source, format_sources
 from rag.guard import clean_answer
 from rag.providers.llm import ChatModel, Message
 from rag.schema import NOT_COVERED, Answer, Citation, SourceInfo
@@ -89,6 +89,11 @@ def source_infos(context: Context) -> list[SourceInfo]:
         )
         for s in context.sources
     ]  # fmt: skip
+
+
+def _citation(src: Source, quote: str) -> Citation:
+    return Citation(n=src.n, title=src.title, outlet=src.outlet, url=src.url, published=src.published,
+                    quote=quote, score=round(src.score, 4))  # fmt: skip
 
 
 def refusal(question: str, context: Context, timings: dict[str, float], reason: str, **extra: object) -> Answer:
@@ -200,10 +205,7 @@ def generate(
             src = by_n.get(n)
             if src is None or n in citations:
                 continue
-            citations[n] = Citation(
-                n=n, title=src.title, outlet=src.outlet, url=src.url, published=src.published,
-                quote=sent.quotes.get(n, src.sentences[0] if src.sentences else ""), score=round(src.score, 4),
-            )  # fmt: skip
+            citations[n] = _citation(src, sent.quotes.get(n, src.sentences[0] if src.sentences else ""))
     text = render(checked)
     if verdict and not re.match(rf"\W*{verdict}\b", text, re.IGNORECASE):
         text = f"{verdict}. {text}"  # the verdict's own sentence was removed; the verdict stays
@@ -218,10 +220,7 @@ def generate(
         for n, quote in ((c.newer[0], c.newer_quote), (c.older[0], c.older_quote)):
             src = by_n.get(n)
             if src is not None and n not in citations:
-                citations[n] = Citation(
-                    n=n, title=src.title, outlet=src.outlet, url=src.url, published=src.published,
-                    quote=quote, score=round(src.score, 4),
-                )  # fmt: skip
+                citations[n] = _citation(src, quote)
     yield Answer(
         question=question,
         text=text,

@@ -66,8 +66,11 @@ class LLMSettings(BaseModel):
             return None
         if self.yes_no_threshold is not None:
             return self.yes_no_threshold
-        tuned = BUNDLED_TUNING.get(self.model) if self.provider == "local" else None
-        return tuned["yes_no_threshold"] if tuned else 0.0
+        return self.tuning().get("yes_no_threshold", 0.0)
+
+    def tuning(self) -> dict[str, float]:
+        """What was measured for this bundled model (empty for any other model)."""
+        return BUNDLED_TUNING.get(self.model, {}) if self.provider == "local" else {}
 
 
 class EmbeddingSettings(BaseModel):
@@ -176,9 +179,7 @@ def context_budget(settings: Settings) -> int:
     """Tokens of sources the LLM reads: the setting, or the budget measured for the model."""
     if settings.retrieval.context_tokens is not None:
         return settings.retrieval.context_tokens
-    llm = settings.llm
-    tuned = BUNDLED_TUNING.get(llm.model) if llm.provider == "local" else None
-    return int(tuned["context_tokens"]) if tuned else DEFAULT_CONTEXT_TOKENS
+    return int(settings.llm.tuning().get("context_tokens", DEFAULT_CONTEXT_TOKENS))
 
 
 def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:

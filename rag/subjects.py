@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rag.hints import outlet_aliases
 from rag.lexical import stopwords, terms
@@ -35,118 +36,27 @@ _OUTLET_REF = re.compile(
     rf"(?:an?\s+|the\s+)?({_WORD}(?:\s+{_WORD})*)"
     rf"|\b(?:by|from|in|on|an?|the)\s+({_WORD}(?:\s+{_WORD})*)\s+{_DOCS}\b"
 )
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-]
-# Capitalised only because they open the question or a clause.
-_OPENERS = set(
-    [
-        "a",
-        "an",
-        "the",
-        "in",
-        "on",
-        "at",
-        "of",
-        "to",
-        "by",
-        "for",
-        "from",
-        "with",
-        "as",
-        "and",
-        "or",
-        "but",
-        "if",
-        "while",
-        "when",
-        "where",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "what",
-        "how",
-        "why",
-        "does",
-        "did",
-        "do",
-        "is",
-        "was",
-        "were",
-        "are",
-        "has",
-        "have",
-        "had",
-        "can",
-        "could",
-        "will",
-        "would",
-        "should",
-        "may",
-        "might",
-        "must",
-        "considering",
-        "consider",
-        "between",
-        "based",
-        "after",
-        "before",
-        "according",
-        "both",
-        "given",
-        "following",
-        "during",
-        "since",
-        "regarding",
-        "about",
-        "per",
-        "among",
-        "amid",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "it",
-        "its",
-        "their",
-        "his",
-        "her",
-        "they",
-        "he",
-        "she",
-        "yes",
-        "no",
-        "not",
-    ]
-) | set(_MONTHS)
+_MONTHS = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+)  # fmt: skip
+# Capitalised only because they open the question or a clause (with the English stop words).
+_OPENERS = frozenset(
+    {"a", "an", "the", "in", "on", "at", "of", "to", "by", "for", "from", "with", "as", "and", "or", "but", "if",
+     "while", "when", "where", "which", "who", "whom", "whose", "what", "how", "why", "does", "did", "do", "is",
+     "was", "were", "are", "has", "have", "had", "can", "could", "will", "would", "should", "may", "might", "must",
+     "considering", "consider", "between", "based", "after", "before", "according", "both", "given", "following",
+     "during", "since", "regarding", "about", "per", "among", "amid", "this", "that", "these", "those", "there",
+     "it", "its", "their", "his", "her", "they", "he", "she", "yes", "no", "not"}
+) | _MONTHS  # fmt: skip
 _ARTICLES = {"the", "a", "an"}
 _TOKEN = re.compile(r"[a-z0-9]+")
 _POSSESSIVE = re.compile(r"['’]s?\b")
+
+
+@lru_cache(maxsize=1)
+def _opening_words() -> frozenset[str]:
+    return _OPENERS | stopwords()
 
 
 def normalise(text: str) -> str:
@@ -172,7 +82,7 @@ def named_subjects(question: str) -> list[str]:
         opens = not question[: m.start()].strip() or question[: m.start()].rstrip()[-1] in ".?!:;\"'(“‘"
         for k, part in enumerate(_NAME_SPLIT.split(m.group(0))):
             words = part.split()
-            drop = (_OPENERS | stopwords()) if opens and k == 0 else _ARTICLES
+            drop = _opening_words() if opens and k == 0 else _ARTICLES
             while words and _POSSESSIVE.sub("", words[0].lower()).strip(".,") in drop:
                 words = words[1:]
             # A hyphenated word with a lower-case tail is an adjective ("Spider-themed").
