@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -259,6 +260,29 @@ def _records(text: str, jsonl: bool) -> Iterator[tuple[int, object | ValueError]
 # ---------------------------------------------------------------- files and folders
 
 
+def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
+    """Files under `folder` (hidden ones skipped), and every subfolder that could not be
+    listed: `Path.rglob` passes over those in silence, and `ingest --sync` would then take
+    their articles for deleted ones."""
+    problems: list[OSError] = []
+    for root, dirs, files in os.walk(folder, onerror=problems.append, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(root) / name, None
+        for d in dirs:  # a link to a folder is not followed; say so instead of skipping silently
+            if (Path(root) / d).is_symlink():
+                yield Path(root) / d, "link to a folder (not followed)"
+        yield from _unreadable(problems)
+    yield from _unreadable(problems)  # os.walk reports a folder it cannot list after its last yield
+
+
+def _unreadable(problems: list[OSError]) -> Iterator[tuple[Path, str]]:
+    while problems:
+        err = problems.pop()
+        yield Path(str(err.filename)), f"unreadable folder ({err.strerror or err})"
+
+
 def iter_article_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str | None]]:
     """Yield (file, problem) for every candidate file under the given paths."""
     for p in paths:
@@ -266,10 +290,10 @@ def iter_article_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, str 
         if path.is_symlink() and not path.exists():
             yield path, "broken link"
         elif path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if any(part.startswith(".") for part in child.relative_to(path).parts):
-                    continue
-                if child.is_symlink() and not child.exists():
+            for child, problem in _walk(path):
+                if problem:
+                    yield child, problem
+                elif child.is_symlink() and not child.exists():
                     yield child, "broken link"
                 elif child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
                     yield child, None
@@ -301,29 +325,12 @@ def read_article_file(path: Path) -> tuple[list[Article], list[tuple[str, str]]]
     except ValueError as exc:
         return [], [(str(path), str(exc))]
 
-    suffix = path.suffix.lower()
-    articles: list[Article] = []
-    skipped: list[tuple[str, str]] = []
-    if suffix in {".json", ".jsonl"}:
-        try:
-            for idx, rec in _records(text, jsonl=suffix == ".jsonl"):
-                where = f"{path}#{idx}"
-                if isinstance(rec, ValueError):
-                    skipped.append((where, str(rec)))
-                    continue
-                try:
-                    articles.append(article_from_record(rec, origin, idx))
-                except ValueError as exc:
-                    skipped.append((where, str(exc)))
-        except json.JSONDecodeError as exc:
-            return [], [(str(path), f"invalid JSON at line {exc.lineno} ({exc.msg})")]
-        except ValueError as exc:
-            return [], [(str(path), str(exc))]
-    elif suffix in {".html", ".htm"}:
-        articles.append(_read_html(text, origin))
-    else:
-        articles.append(_read_text(text, origin, markdown=suffix in {".md", ".markdown"}))
-
+    try:
+        articles, skipped = _parse(text, path, origin)
+    except RecursionError:
+        return [], [(str(path), "nesting too deep to read")]
+    except Exception as exc:  # any parser fault is this file's problem, never the batch's
+        return [], [(str(path), f"unreadable ({type(exc).__name__}: {str(exc)[:120]})")]
     kept = []
     for art in articles:
         if len(art.body) < MIN_BODY_CHARS:
@@ -333,6 +340,31 @@ def read_article_file(path: Path) -> tuple[list[Article], list[tuple[str, str]]]
         else:
             kept.append(art)
     return kept, skipped
+
+
+def _parse(text: str, path: Path, origin: str) -> tuple[list[Article], list[tuple[str, str]]]:
+    suffix = path.suffix.lower()
+    if suffix in {".html", ".htm"}:
+        return [_read_html(text, origin)], []
+    if suffix not in {".json", ".jsonl"}:
+        return [_read_text(text, origin, markdown=suffix in {".md", ".markdown"})], []
+    articles: list[Article] = []
+    skipped: list[tuple[str, str]] = []
+    try:
+        for idx, rec in _records(text, jsonl=suffix == ".jsonl"):
+            where = f"{path}#{idx}"
+            if isinstance(rec, ValueError):
+                skipped.append((where, str(rec)))
+                continue
+            try:
+                articles.append(article_from_record(rec, origin, idx))
+            except ValueError as exc:
+                skipped.append((where, str(exc)))
+    except json.JSONDecodeError as exc:
+        return [], [(str(path), f"invalid JSON at line {exc.lineno} ({exc.msg})")]
+    except ValueError as exc:
+        return [], [(str(path), str(exc))]
+    return articles, skipped
 
 
 def load_articles(paths: Iterable[str | Path]) -> LoadResult:

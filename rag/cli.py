@@ -46,7 +46,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         def progress(done: int, total: int, message: str) -> None:
             bar.update(task, completed=done, total=total or None, description=message[:50])
 
-        report = pipe.ingest(paths, sync=args.sync, rebuild=args.rebuild, progress=progress)
+        report = pipe.ingest(paths, sync=args.sync, rebuild=args.rebuild, force=args.force, progress=progress)
     table = Table(title="ingest summary", show_header=False)
     for k, v in report.summary_rows():
         table.add_row(k, v)
@@ -137,7 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     pi = sub.add_parser("ingest", help="ingest article files or folders (default: the seeds folder)")
     pi.add_argument("paths", nargs="*")
     pi.add_argument("--sync", action="store_true", help="also remove articles that are gone from these paths")
-    pi.add_argument("--rebuild", action="store_true", help="drop the collection and re-embed everything")
+    pi.add_argument("--rebuild", action="store_true",
+                    help="re-embed everything into a new index; the old one serves until it is complete")
+    pi.add_argument("--force", action="store_true",
+                    help="let --sync or --rebuild remove more than the configured share of the store")
     pi.set_defaults(fn=cmd_ingest)
 
     pa = sub.add_parser("ask", help="ask one question")

@@ -119,6 +119,12 @@ class ChunkingSettings(BaseModel):
     chunk_overlap: int = Field(20, ge=0, le=512)
 
 
+class IngestSettings(BaseModel):
+    # `ingest --sync` and `--rebuild` refuse to remove more than this share of the store's
+    # articles without --force: a half-mounted folder must not empty the store.
+    max_removal_share: float = Field(0.5, ge=0.0, le=1.0)
+
+
 class RetrievalSettings(BaseModel):
     # Defaults chosen on the MultiHop-RAG development split (docs/EVALUATION.md).
     top_k: int = Field(6, ge=1, le=50)  # chunks reported as "the sources" of a retrieval
@@ -170,6 +176,7 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = EmbeddingSettings()
     store: StoreSettings = StoreSettings()
     chunking: ChunkingSettings = ChunkingSettings()
+    ingest: IngestSettings = IngestSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     ui: UISettings = UISettings()
     multihop_dir: Path = PROJECT_ROOT.parent / "shared" / "data" / "multihop-rag"

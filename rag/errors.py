@@ -67,3 +67,9 @@ class ModelRateLimited(ModelUnavailable):
 
 class IngestError(NewsdeskError):
     """Ingestion could not run at all (individual bad files are skipped, not raised)."""
+
+
+class IngestRefused(IngestError):
+    """An ingest that would lose data was refused before anything changed (a `--sync` of a
+    missing or empty folder, a `--rebuild` from nothing, or removing most of the store
+    without `--force`)."""

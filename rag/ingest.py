@@ -20,9 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.articles import Article, load_articles
+from rag.articles import Article, LoadResult, load_articles
 from rag.chunking import Chunk, Sentence, chunk_article
 from rag.config import ChunkingSettings
+from rag.errors import IngestRefused
 from rag.providers.embedding import Embedder
 from rag.store import ChunkStore
 
@@ -74,7 +75,6 @@ def ingest_articles(
     embedder: Embedder,
     chunking: ChunkingSettings,
     *,
-    force: bool = False,
     progress: ProgressFn | None = None,
     report: IngestReport | None = None,
 ) -> IngestReport:
@@ -92,7 +92,7 @@ def ingest_articles(
     todo: list[tuple[Article, bool]] = []
     for art in articles:
         prior = known.get(art.doc_id)
-        if prior and prior.get("content_hash") == art.content_hash and not force:
+        if prior and prior.get("content_hash") == art.content_hash:
             report.unchanged += 1
             continue
         todo.append((art, prior is not None))
@@ -209,26 +209,104 @@ def ingest_paths(
     *,
     sync: bool = False,
     force: bool = False,
+    max_removal_share: float = 0.5,
     progress: ProgressFn | None = None,
 ) -> IngestReport:
-    """Read files under `paths` and ingest them. With `sync`, articles that came from
-    these paths but are gone from them are removed (articles whose file could not be
-    read this time are kept: a passing read error must not delete data)."""
+    """Read files under `paths` and ingest them.
+
+    With `sync`, articles that came from these paths but are gone from them are removed.
+    A sync cannot destroy: it refuses a path that is missing or holds no article files
+    (an unmounted drive looks exactly like that), keeps every article whose file or folder
+    could not be read this time, and refuses to remove more than `max_removal_share` of
+    the store without `force`. Every refusal happens before anything is written.
+    """
     t0 = time.perf_counter()
     paths = list(paths)
     loaded = load_articles(paths)
-    report = IngestReport(files_read=loaded.files_read, skipped=list(loaded.skipped))
-    ingest_articles(loaded.articles, store, embedder, chunking, force=force, progress=progress, report=report)
+    doomed: list[str] = []
     if sync:
-        roots = [Path(p).expanduser().resolve() for p in paths]
-        present = {a.doc_id for a in loaded.articles}
-        unreadable = {str(Path(s.split("#")[0]).resolve()) for s, _ in loaded.skipped}
-        for doc_id, meta in store.articles().items():
-            origin = str(meta.get("origin", ""))
-            if doc_id in present or not origin or not _under(origin, roots) or origin in unreadable:
-                continue
-            report.chunks_deleted += store.delete_article(doc_id)
-            report.deleted += 1
-        report.chunks_total = store.count()
+        _check_sync_roots(paths, loaded)
+        known = store.articles()
+        doomed = _vanished(paths, loaded, known)
+        check_removal_share(len(doomed), len(known), max_removal_share, force, "--sync")
+    report = IngestReport(files_read=loaded.files_read, skipped=list(loaded.skipped))
+    ingest_articles(loaded.articles, store, embedder, chunking, progress=progress, report=report)
+    for doc_id in doomed:
+        report.chunks_deleted += store.delete_article(doc_id)
+        report.deleted += 1
+    if report.added or report.updated or report.deleted:
+        store.touch()
+    report.chunks_total = store.count()
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def rebuild_paths(
+    paths: Iterable[str | Path],
+    store: ChunkStore,
+    embedder: Embedder,
+    chunking: ChunkingSettings,
+    *,
+    force: bool = False,
+    max_removal_share: float = 0.5,
+    progress: ProgressFn | None = None,
+) -> IngestReport:
+    """Re-embed everything under `paths` into new collections and switch over only when
+    they are complete: the old index serves until then, and an interrupted or refused
+    rebuild leaves it as it was."""
+    paths = list(paths)
+    loaded = load_articles(paths)
+    if not loaded.articles:
+        raise IngestRefused(
+            f"--rebuild read no article from {', '.join(map(str, paths))}; the index was left as it was"
+        )
+    known = store.articles()
+    lost = [d for d in known if d not in {a.doc_id for a in loaded.articles}]
+    check_removal_share(len(lost), len(known), max_removal_share, force, "--rebuild")
+    staged = store.staging()
+    report = IngestReport(files_read=loaded.files_read, skipped=list(loaded.skipped))
+    t0 = time.perf_counter()
+    ingest_articles(loaded.articles, staged, embedder, chunking, progress=progress, report=report)
+    store.promote(staged)
+    report.deleted = len(lost)
+    report.chunks_total = store.count()
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def check_removal_share(n_remove: int, n_total: int, share: float, force: bool, what: str) -> None:
+    """Refuse to remove more than `share` of the store's articles without `force`."""
+    if force or n_remove <= 1 or n_remove <= share * n_total:
+        return
+    raise IngestRefused(
+        f"{what} would remove {n_remove} of the {n_total} articles in the store (more than {share:.0%}); "
+        f"nothing was changed. Check the path, or add --force if that is what you want."
+    )
+
+
+def _check_sync_roots(paths: list[str | Path], loaded: LoadResult) -> None:
+    for p in paths:
+        root = Path(p).expanduser()
+        if not root.exists():
+            raise IngestRefused(f"--sync: {root} does not exist (moved, or not mounted?); nothing was changed")
+        resolved = root.resolve()
+        seen = [a.origin for a in loaded.articles] + [where.split("#")[0] for where, _ in loaded.skipped]
+        if not any(_under(str(Path(o).resolve()), [resolved]) for o in seen):
+            raise IngestRefused(
+                f"--sync: {root} holds no article files (empty, or not mounted?); nothing was changed"
+            )
+
+
+def _vanished(paths: list[str | Path], loaded: LoadResult, known: dict[str, dict[str, object]]) -> list[str]:
+    """Stored articles that came from under `paths` and are gone, except those under a
+    file or folder that could not be read this time (a passing error must not delete)."""
+    roots = [Path(p).expanduser().resolve() for p in paths]
+    present = {a.doc_id for a in loaded.articles}
+    protected = [Path(where.split("#")[0]).resolve() for where, _ in loaded.skipped]
+    out = []
+    for doc_id, meta in known.items():
+        origin = str(meta.get("origin", ""))
+        if doc_id in present or not origin or not _under(origin, roots) or _under(origin, protected):
+            continue
+        out.append(doc_id)
+    return out

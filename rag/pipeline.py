@@ -23,7 +23,7 @@ from rag.chunking import ensure_offline_tiktoken
 from rag.config import Settings, context_budget
 from rag.context import Context, build_context
 from rag.errors import InvalidQuestion, NewsdeskError
-from rag.ingest import IngestReport, ProgressFn, ingest_paths
+from rag.ingest import IngestReport, ProgressFn, ingest_paths, rebuild_paths
 from rag.lexical import terms
 from rag.providers.embedding import Embedder, make_embedder
 from rag.providers.llm import ChatModel, make_chat_model
@@ -111,10 +111,13 @@ class Pipeline:
     def store(self) -> ChunkStore:
         with self._lock:
             if self._store is None:
-                store = ChunkStore(self.settings.store)
-                store.open(self.embedder.identity, self.embedder.dim, create=True)
-                self._store = store
+                self._store = self._open_store(verify=True)
             return self._store
+
+    def _open_store(self, verify: bool) -> ChunkStore:
+        store = self._store or ChunkStore(self.settings.store)
+        store.open(self.embedder.identity, self.embedder.dim, create=True, verify=verify)
+        return store
 
     @property
     def retriever(self) -> Retriever:
@@ -132,16 +135,28 @@ class Pipeline:
     # ------------------------------------------------------------ ingest
 
     def ingest(
-        self, paths: list[str | Path], *, sync: bool = False, rebuild: bool = False, progress: ProgressFn | None = None
+        self,
+        paths: list[str | Path],
+        *,
+        sync: bool = False,
+        rebuild: bool = False,
+        force: bool = False,
+        progress: ProgressFn | None = None,
     ) -> IngestReport:
-        """Ingest article files (idempotent); `sync` removes vanished articles, `rebuild` re-embeds all."""
+        """Ingest article files (idempotent). `sync` removes vanished articles; `rebuild`
+        re-embeds everything into new collections and switches over when complete;
+        `force` allows either to remove more than the configured share of the store."""
+        share = self.settings.ingest.max_removal_share
         with writer_lock(self.settings.store):
             if rebuild:
-                self.store.drop()
-                self.store.open(self.embedder.identity, self.embedder.dim, create=True)
-            report = ingest_paths(
-                paths, self.store, self.embedder, self.settings.chunking, sync=sync, force=rebuild, progress=progress
-            )
+                store = self._open_store(verify=False)  # a rebuild is how a mismatch is fixed
+                report = rebuild_paths(paths, store, self.embedder, self.settings.chunking, force=force,
+                                       max_removal_share=share, progress=progress)  # fmt: skip
+                with self._lock:
+                    self._store = store
+            else:
+                report = ingest_paths(paths, self.store, self.embedder, self.settings.chunking, sync=sync,
+                                      force=force, max_removal_share=share, progress=progress)  # fmt: skip
         self.retriever.invalidate()
         return report
 

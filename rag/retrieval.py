@@ -123,16 +123,19 @@ class Retriever:
         self._view_count = -1
         self._lock = threading.Lock()
 
-    # The in-memory view mirrors the store. It is rebuilt when the chunk count changes
-    # (another process ingested) or when `invalidate()` is called after an ingest here.
+    # The in-memory view mirrors the store. It is rebuilt when the store's version stamp
+    # changes (an ingest or rebuild here or in another process, even one that kept the
+    # chunk count), when the count changes (an ingest killed before its stamp), or on
+    # `invalidate()`.
     def invalidate(self) -> None:
         with self._lock:
             self._view = None
 
     def view(self) -> CorpusView:
+        changed = self.store.refresh()
         count = self.store.count()
         with self._lock:
-            if self._view is None or count != self._view_count:
+            if self._view is None or changed or count != self._view_count:
                 self._view = CorpusView(list(self.store.iter_chunks()) if count else [])
                 self._view_count = count
             return self._view

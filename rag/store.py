@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,11 +68,20 @@ def _probe_server(host: str, port: int, timeout: float) -> None:
 class ChunkStore:
     """The chunk and article collections of one store (folder or server)."""
 
-    def __init__(self, settings: StoreSettings):
+    def __init__(self, settings: StoreSettings, client: Any = None):
         import chromadb
 
         self.settings = settings
         self.is_server = bool(settings.host)
+        self.generation = 0
+        self.version = ""
+        self._identity: tuple[str, int] | None = None
+        self._chunks: Any = None
+        self._articles: Any = None
+        self._sentences: Any = None
+        if client is not None:
+            self._client = client
+            return
         try:
             if settings.host:
                 _probe_server(settings.host, settings.port, settings.timeout_s)
@@ -86,9 +97,6 @@ class ChunkStore:
         except Exception as exc:
             where = f"{settings.host}:{settings.port}" if settings.host else str(settings.path)
             raise StoreUnavailable(f"cannot open the Chroma store at {where}: {exc}") from None
-        self._chunks: Any = None
-        self._articles: Any = None
-        self._sentences: Any = None
 
     def _bound_http_timeout(self, seconds: float) -> None:
         import httpx
@@ -102,20 +110,65 @@ class ChunkStore:
         s = self.settings
         return f"chroma server {s.host}:{s.port}" if s.host else f"folder {s.path}"
 
-    # ------------------------------------------------------------ collections
+    # ------------------------------------------------------------ collections and generations
+    #
+    # A store has one active *generation* of collections. `ingest --rebuild` writes a new
+    # generation beside the active one and switches over only when it is complete, so a
+    # typo'd path or a Ctrl-C never leaves an empty or half-built index. The switch and
+    # every completed write record a new `version` in one state record; readers compare it
+    # per question (`refresh`) and so never serve a dropped collection or stale text.
 
-    def _names(self) -> tuple[str, str, str]:
-        c = self.settings.collection
-        return f"{c}_chunks", f"{c}_articles", f"{c}_sentences"
+    def _names(self, generation: int | None = None) -> tuple[str, str, str]:
+        gen = self.generation if generation is None else generation
+        base = self.settings.collection if gen == 0 else f"{self.settings.collection}_g{gen}"
+        return f"{base}_chunks", f"{base}_articles", f"{base}_sentences"
 
-    def open(self, embedding_identity: str, dim: int, create: bool = True) -> None:
-        """Open the collections and check they were built with this embedding model."""
-        chunks_name, articles_name, sentences_name = self._names()
+    def _state_collection(self, create: bool) -> Any:
+        name = f"{self.settings.collection}_state"
+        if create:
+            return self._client.get_or_create_collection(name, embedding_function=None)
+        try:
+            return self._client.get_collection(name, embedding_function=None)
+        except Exception:  # absent: a store written before generations existed
+            return None
+
+    def state(self) -> tuple[int, str]:
+        """(active generation, version) as recorded in the store; (0, "") before any record."""
+        col = self._call("read the store state", self._state_collection, False)
+        if col is None:
+            return 0, ""
+        got = self._call("read the store state", col.get, ids=["state"], include=["metadatas"])
+        if not got["ids"]:
+            return 0, ""
+        meta = got["metadatas"][0] or {}
+        return int(meta.get("generation", 0)), str(meta.get("version", ""))
+
+    def _write_state(self, generation: int) -> None:
+        col = self._call("write the store state", self._state_collection, True)
+        version = uuid.uuid4().hex
+        self._call("write the store state", col.upsert, ids=["state"], embeddings=[_NO_VECTOR],
+                   metadatas=[{"generation": generation, "version": version}])  # fmt: skip
+        self.version = version
+
+    def open(self, embedding_identity: str, dim: int, create: bool = True, verify: bool = True) -> None:
+        """Open the active generation's collections and check they were built with this
+        embedding model (`verify=False` only for a rebuild, which replaces them)."""
+        self.generation, self.version = self.state()
+        self._identity = (embedding_identity, dim)
         try:
             existing = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
-            if chunks_name not in existing and not create:
-                self._chunks = None
-                return
+        except Exception as exc:
+            raise StoreUnavailable(f"cannot list collections in the {self.where}: {exc}") from None
+        if self._names()[0] not in existing and not create:
+            self._chunks = None
+            return
+        self._create_collections(embedding_identity, dim)
+        if verify:
+            self._verify(embedding_identity, dim)
+
+    def _create_collections(self, embedding_identity: str, dim: int) -> None:
+        chunks_name, articles_name, sentences_name = self._names()
+        try:
             self._chunks = self._client.get_or_create_collection(
                 chunks_name,
                 metadata={"embedding_model": embedding_identity, "embedding_dim": dim, "index_format": INDEX_FORMAT},
@@ -128,6 +181,8 @@ class ChunkStore:
             )
         except Exception as exc:
             raise StoreUnavailable(f"cannot open collections in the {self.where}: {exc}") from None
+
+    def _verify(self, embedding_identity: str, dim: int) -> None:
         meta = self._chunks.metadata or {}
         if meta.get("index_format") != INDEX_FORMAT:
             raise EmbeddingMismatch(
@@ -142,6 +197,68 @@ class ChunkStore:
                 f"NEWSDESK_EMBEDDING__* back to the model the store was built with."
             )
 
+    def refresh(self) -> bool:
+        """Follow writes made through another handle or process. Returns True when the
+        store changed since this handle last looked (its readers then rebuild)."""
+        _, version = self.state()
+        if version == self.version:
+            return False
+        if not self.is_server:
+            self._reopen_client()
+        if self._identity is not None:
+            self.open(*self._identity, create=True)
+        self.version = version
+        return True
+
+    def _reopen_client(self) -> None:
+        """A fresh embedded client: one that is already open keeps serving its own in-memory
+        vector index and misses another process's writes (checked with chromadb 1.5.9: the
+        new records are counted but never returned by a query). chromadb caches one system
+        per folder, so the cached one is set aside (whoever holds it keeps using it)."""
+        import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(str(self.settings.path), None)
+        self._client = chromadb.PersistentClient(path=str(self.settings.path), settings=_chroma_settings())
+
+    def touch(self) -> None:
+        """Record that the content changed (readers rebuild their in-memory view)."""
+        self._write_state(self.generation)
+
+    def staging(self) -> ChunkStore:
+        """Empty collections for a rebuild, beside the active ones (leftovers of an
+        interrupted rebuild are removed first)."""
+        if self._identity is None:
+            raise StoreUnavailable("open the store before staging a rebuild")
+        self._drop_generations(keep=self.generation)
+        new = ChunkStore(self.settings, client=self._client)
+        new.generation, new._identity = self.generation + 1, self._identity
+        new._create_collections(*self._identity)
+        return new
+
+    def promote(self, staged: ChunkStore) -> None:
+        """Make a completed rebuild the active generation, then drop the old one."""
+        self._write_state(staged.generation)
+        old = self.generation
+        self.generation, self._chunks = staged.generation, staged._chunks
+        self._articles, self._sentences = staged._articles, staged._sentences
+        self._drop_generations(keep=self.generation, only=old)
+
+    def _drop_generations(self, keep: int, only: int | None = None) -> None:
+        base = self.settings.collection
+        pattern = re.compile(rf"^{re.escape(base)}(?:_g(\d+))?_(?:chunks|articles|sentences)$")
+        names = [c if isinstance(c, str) else c.name for c in self._call("list collections", self._client.list_collections)]
+        for name in names:
+            m = pattern.match(name)
+            if not m:
+                continue
+            gen = int(m.group(1) or 0)
+            if gen != keep and (only is None or gen == only):
+                try:
+                    self._client.delete_collection(name)
+                except Exception:  # gone already
+                    log.debug("collection %s was already gone", name)
+
     @property
     def ready(self) -> bool:
         return self._chunks is not None
@@ -150,15 +267,6 @@ class ChunkStore:
         if self._chunks is None:
             raise StoreUnavailable("the store has no collection yet: run `newsdesk ingest PATH...` first")
         return self._chunks
-
-    def drop(self) -> None:
-        """Delete both collections (for `ingest --rebuild`)."""
-        for name in self._names():
-            try:
-                self._client.delete_collection(name)
-            except Exception:  # absent already
-                pass
-        self._chunks = self._articles = self._sentences = None
 
     def _call(self, what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:

@@ -8,10 +8,12 @@ default, a password when exposed, no share link, bounded queue.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,27 @@ def corpus_table(pipe: Pipeline) -> tuple[str, list[list[Any]]]:
         return f"**Corpus unavailable:** {escape_text(str(exc))}", []
     rows = [[r["published"] or "–", r["source"] or "–", r["title"]] for r in info["rows"]]
     return f"**{info['articles']} articles, {info['chunks']} chunks indexed.**", rows
+
+
+def store_upload(src: Path, uploads: Path) -> Path:
+    """Keep an uploaded file under its content hash (two uploads with one name never
+    overwrite each other; the same file twice is stored once), written to a temporary
+    file and renamed, so a crash never leaves a truncated article."""
+    digest = hashlib.sha256(src.read_bytes()).hexdigest()[:16]
+    dest = uploads / digest / Path(src.name).name
+    if dest.is_file():
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as out, src.open("rb") as f:
+            shutil.copyfileobj(f, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, dest)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return dest
 
 
 class Handlers:
@@ -101,7 +124,6 @@ class Handlers:
         """Copy uploads into the uploads folder and ingest them; returns (status, stats, rows)."""
         if not files:
             return "Choose article files first.", *corpus_table(self.pipeline)
-        self.uploads.mkdir(parents=True, exist_ok=True)
         paths = []
         limit = self.settings.ui.max_upload_mb * 1024 * 1024
         skipped = []
@@ -110,14 +132,13 @@ class Handlers:
             if src.suffix.lower() not in UPLOAD_TYPES:
                 skipped.append(f"{src.name}: unsupported type")
                 continue
-            if src.stat().st_size > limit:
-                skipped.append(f"{src.name}: larger than {self.settings.ui.max_upload_mb} MB")
-                continue
-            # Uploads are kept under one folder with their own names, so uploading the
-            # same file again updates that article instead of adding a copy.
-            dest = self.uploads / Path(src.name).name
-            shutil.copyfile(src, dest)
-            paths.append(dest)
+            try:
+                if src.stat().st_size > limit:
+                    skipped.append(f"{src.name}: larger than {self.settings.ui.max_upload_mb} MB")
+                    continue
+                paths.append(store_upload(src, self.uploads))
+            except OSError as exc:
+                skipped.append(f"{src.name}: could not be stored ({exc.strerror or type(exc).__name__})")
         if not paths:
             return "Nothing to ingest: " + "; ".join(skipped), *corpus_table(self.pipeline)
 
