@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.chunking import count_tokens
+from rag.text.tokens import count_tokens, encoding
 
 
 @dataclass
@@ -88,8 +88,6 @@ class PlainPipeline:
 
 def plain_context(hits: list[PlainHit], budget: int) -> str:
     """Top chunks in rank order, the last one cut at the token budget."""
-    from rag.chunking import _encoding
-
     out, used = [], 0
     for h in hits:
         t = count_tokens(h.text)
@@ -99,6 +97,6 @@ def plain_context(hits: list[PlainHit], budget: int) -> str:
             continue
         rest = budget - used
         if rest > 0:
-            out.append(_encoding().decode(_encoding().encode(h.text)[:rest]))
+            out.append(encoding().decode(encoding().encode(h.text)[:rest]))
         break
     return "\n\n".join(out)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -28,10 +27,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from eval.common import RESULTS, machine
+from eval.grow import grow_store
 from eval.metrics import percentiles
-from eval.run import RESULTS, machine
 from rag import Pipeline, load_settings
 from rag.config import PROJECT_ROOT, Settings
 
@@ -100,82 +98,6 @@ def bench_ingest(corpus: Path, work: Path) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- query latency at size
-
-
-def grow_store(pipe: Pipeline, target_chunks: int, seed: int = 5) -> None:
-    """Clone stored articles (sentences shuffled, vectors perturbed) until the store holds
-    `target_chunks` chunks. No model is run."""
-    from rag.articles import Article
-    from rag.chunking import Chunk, Sentence, sentence_id
-    from rag.ingest import chunk_vectors
-
-    store = pipe.store
-    rng = random.Random(seed)
-    nprng = np.random.default_rng(seed)
-    sents_col = store._sentences
-    base_chunks = list(store.iter_chunks())
-    by_doc: dict[str, list[Any]] = {}
-    for c in base_chunks:
-        by_doc.setdefault(str(c.meta["doc_id"]), []).append(c)
-    docs = list(by_doc)
-    # Read every source article's sentences once: a filtered get per clone gets slower as
-    # the store grows and dominated the run (~1,000 chunks/min at 13k chunks). Texts come
-    # from the chunks (sentences are stored without text), vectors from the sentences.
-    from rag.chunking import sentences_of_chunk
-
-    text_of: dict[str, dict[int, str]] = {}
-    for c in base_chunks:
-        text_of.setdefault(str(c.meta["doc_id"]), {}).update(sentences_of_chunk(c.text, c.meta))
-    base: dict[str, list[tuple[int, str, Any]]] = {}
-    page = 5000
-    for offset in range(0, sents_col.count(), page):
-        got = sents_col.get(include=["embeddings", "metadatas"], limit=page, offset=offset)
-        for i, meta in enumerate(got["metadatas"]):
-            doc, pos = str(meta["doc_id"]), int(meta["pos"])
-            if pos in text_of.get(doc, {}):
-                base.setdefault(doc, []).append((pos, text_of[doc][pos], got["embeddings"][i]))
-    sources = {d: ([t for _, t, _ in sorted(rows, key=lambda r: r[0])],
-                   np.asarray([e for _, _, e in sorted(rows, key=lambda r: r[0])], dtype=np.float32))
-               for d, rows in base.items()}  # fmt: skip
-    docs = [d for d in docs if d in sources]
-    clone = 0
-    count = store.count()
-    while count < target_chunks:
-        batch_s: list[Sentence] = []
-        batch_v: list[np.ndarray] = []
-        batch_c: list[Chunk] = []
-        batch_cv: list[np.ndarray] = []
-        arts = []
-        for _ in range(50):
-            src = rng.choice(docs)
-            texts, vecs = sources[src]
-            perm = list(range(len(texts)))
-            rng.shuffle(perm)
-            texts = [texts[i] for i in perm]
-            vecs = vecs[perm] + nprng.normal(0, 0.02, vecs.shape).astype(np.float32)
-            vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-            meta = by_doc[src][0].meta
-            doc_id = f"synth{clone:07d}"
-            clone += 1
-            day = int(meta.get("published_day", -1))
-            sents = [Sentence(sentence_id(doc_id, p), doc_id, p, t, str(meta.get("source", "")), day) for p, t in enumerate(texts)]
-            chunks = []
-            for i in range(0, len(texts), 10):
-                j = min(len(texts), i + 10) - 1
-                chunks.append(Chunk(f"{doc_id}-{i // 10:04d}", doc_id, i // 10, " ".join(texts[i : j + 1]), f"{meta.get('title', '')} ({clone})",
-                                    str(meta.get("source", "")), f"https://synthetic.example/{doc_id}", str(meta.get("published", "")), day,
-                                    sent_from=i, sent_to=j, sent_chars=",".join(str(len(t)) for t in texts[i : j + 1])))  # fmt: skip
-            batch_s += sents
-            batch_v.append(vecs)
-            batch_c += chunks
-            batch_cv.append(chunk_vectors(chunks, vecs))
-            arts.append((Article(doc_id, chunks[0].title, chunks[0].source, chunks[0].url, None, " ".join(texts)), len(chunks)))
-        store.upsert_sentences(batch_s, np.concatenate(batch_v))
-        store.upsert_chunks(batch_c, np.concatenate(batch_cv))
-        store.put_articles(arts)
-        count += len(batch_c)
-        print(f"  grown to {count:,} chunks", file=sys.stderr, flush=True)
-    pipe.retriever.invalidate()
 
 
 def bench_queries(pipe: Pipeline, with_llm: bool, n_llm: int = 5) -> dict[str, Any]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
-from eval.run import RESULTS
+from eval.common import RESULTS, eval_settings, sample
 from eval.run import main as run_eval
 
 
@@ -45,9 +46,9 @@ def calibrate_yes_no(limit: int, seed: int, exclude_seed: int, exclude_limit: in
 
     from eval.golden import load_multihop
     from eval.metrics import normalise
-    from eval.run import eval_settings, sample
     from rag import Pipeline, load_settings
-    from rag.answer import build_messages
+    from rag.answer.generate import build_messages
+    from rag.providers.llm import LogitModel
 
     base = load_settings()
     gs = load_multihop(base.multihop_dir)
@@ -56,11 +57,14 @@ def calibrate_yes_no(limit: int, seed: int, exclude_seed: int, exclude_limit: in
     pick = sample(pool, limit, seed)
     pipe = Pipeline(eval_settings(base, gs, overrides or {}))
     pipe.ingest(gs.corpus)
+    if not pipe.llm.reads_logits:
+        raise SystemExit(f"{pipe.llm.name} cannot read out its logits: the Yes/No verdict is off for it")
+    llm = cast(LogitModel, pipe.llm)
     rows = []
     for it in tqdm(pick, desc="yes/no log-odds"):
         r = pipe.retrieve(it.question)
         ctx = pipe.context_for(it.question, r)
-        lo = pipe.llm.yes_no_logodds(build_messages(it.question, ctx))  # type: ignore[attr-defined]
+        lo = llm.yes_no_logodds(build_messages(it.question, ctx))
         if lo is not None:
             rows.append((lo, normalise(it.answers[0])))
     los = np.array([r[0] for r in rows])

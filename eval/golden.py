@@ -82,14 +82,15 @@ def _file_sha(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def load_multihop(folder: Path) -> GoldenSet:
-    """The MultiHop-RAG development split (512 queries) over its 609-article corpus."""
+def load_multihop(folder: Path, split: str = "dev") -> GoldenSet:
+    """A MultiHop-RAG split over its 609-article corpus: `dev` (512 queries, where every
+    setting is tuned) or `validation` (511 queries, for reporting only)."""
     folder = Path(folder)
     corpus = folder / "corpus.json"
-    queries = folder / "queries-dev.json"
+    queries = folder / f"queries-{split}.json"
     if not corpus.exists() or not queries.exists():
         raise FileNotFoundError(
-            f"MultiHop-RAG not found in {folder}: set NEWSDESK_MULTIHOP_DIR to a folder with corpus.json and queries-dev.json"
+            f"MultiHop-RAG not found in {folder}: set NEWSDESK_MULTIHOP_DIR to a folder with corpus.json and {queries.name}"
         )
     items = []
     for q in json.loads(queries.read_text(encoding="utf-8")):
@@ -103,14 +104,15 @@ def load_multihop(folder: Path) -> GoldenSet:
                 evidence=q.get("evidence_list", []),
             )
         )
-    return GoldenSet("multihop-dev", items, [corpus], _file_sha(corpus)[:16])
+    return GoldenSet(f"multihop-{split}", items, [corpus], _file_sha(corpus)[:16])
 
 
 def load_set(name: str, multihop_dir: Path, seeds_dir: Path) -> GoldenSet:
-    """`seeds`, `multihop-dev`, or a path to a JSONL golden set (articles: `seeds_dir`)."""
-    if name == "multihop-dev":
-        return load_multihop(multihop_dir)
-    path = GOLDEN_DIR / "seeds.jsonl" if name == "seeds" else Path(name)
+    """`seeds` (or another set in eval/golden/ by name), `multihop-dev`, `multihop-validation`,
+    or a path to a JSONL golden set (articles: `seeds_dir`)."""
+    if name in {"multihop-dev", "multihop-validation"}:
+        return load_multihop(multihop_dir, name.split("-", 1)[1])
+    path = GOLDEN_DIR / f"{name}.jsonl" if (GOLDEN_DIR / f"{name}.jsonl").is_file() else Path(name)
     files = sorted(p for p in Path(seeds_dir).rglob("*") if p.is_file())
     key = hashlib.sha256(b"".join(_file_sha(p).encode() for p in files)).hexdigest()[:16]
     return GoldenSet(path.stem, load_jsonl(path), [Path(seeds_dir)], key)

@@ -104,7 +104,7 @@ def render_markdown(summary: dict[str, Any], compare: dict[str, Any] | None) -> 
         md += ["## Retrieval and evidence in the context budget", ""]
         rows = [[k] + [g.get(k) for g in groups] for k in RETRIEVAL_KEYS]
         md += [_table(rows, ["metric", *cols]), ""]
-        if meta["set"] == "multihop-dev":
+        if meta["set"].startswith("multihop"):
             md += ["### Next to the published numbers", ""]
             keys = ["hits@10", "hits@4", "mrr@10", "facts@1000", "all_facts@1000"]
             rows = [[f"**this run ({meta['pipeline']})**"] + [overall.get(k) for k in keys]]
@@ -122,7 +122,7 @@ def render_markdown(summary: dict[str, Any], compare: dict[str, Any] | None) -> 
         rows = [[name, v] for name, v in overall.get("baselines", {}).items()]
         rows.append(["**this run**", overall.get("overall_correct")])
         md += [_table(rows, ["predictor", "share correct"]), ""]
-        if meta["set"] == "multihop-dev":
+        if meta["set"].startswith("multihop"):
             md += ["Paper, answer accuracy with retrieved chunks: " + ", ".join(f"{k} {v}" for k, v in PAPER_ANSWER_ACCURACY.items()), ""]
     md += ["## Cost", ""]
     lat = overall.get("latency", {})

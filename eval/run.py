@@ -4,7 +4,7 @@
     newsdesk eval --set multihop-dev --retrieval-only      # fast: no LLM
     newsdesk eval --set multihop-dev --limit 60 --seed 7   # answers on a seeded sample
     newsdesk eval --set multihop-dev --retrieval-only --pipeline plain   # the llama-index peer
-    newsdesk eval calibrate                                # choose the refusal floor from dev data
+    newsdesk eval calibrate                                # choose the refusal floor from dev data (eval/calibrate.py)
 
 Each run writes eval/results/<timestamp>-<set>/ with per-question JSONL, report.md,
 summary.json and PNG plots; `--compare DIR` (or `--compare latest`) adds what changed.
@@ -13,9 +13,7 @@ summary.json and PNG plots; `--compare DIR` (or `--compare latest`) adds what ch
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import random
 import sys
 import time
 from datetime import datetime
@@ -23,43 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from eval import metrics as M
+from eval.common import RESULTS, eval_settings, machine, sample
 from eval.golden import GoldenItem, GoldenSet, load_set
-from rag import Answer, Pipeline, load_settings
-from rag.chunking import INDEX_FORMAT
-from rag.config import PROJECT_ROOT, EmbeddingSettings, Settings, context_budget
+from rag import Answer, Pipeline, Settings, load_settings
+from rag.config import context_budget
 
-RESULTS = Path(__file__).resolve().parent / "results"
 BUDGETS = (500, 1000, 2000)
 RETRIEVE_K = 10
-
-
-def eval_settings(base: Settings, gs: GoldenSet, overrides: dict[str, Any]) -> Settings:
-    """The product settings, with a store of the set's own (cached by corpus and model)."""
-    data = base.model_dump()
-    for section, values in overrides.items():
-        data.setdefault(section, {}).update(values)
-    emb = EmbeddingSettings.model_validate(data["embedding"]).label()
-    chunk = f"{data['chunking']['chunk_tokens']}-{data['chunking']['chunk_overlap']}"
-    key = hashlib.sha1(f"{gs.corpus_key}|{emb}|{chunk}|{INDEX_FORMAT}".encode()).hexdigest()[:10]
-    data["store"]["path"] = PROJECT_ROOT / ".newsdesk" / "eval" / f"{gs.name}-{key}"
-    data["store"]["host"] = None
-    data["store"]["collection"] = "eval"
-    return Settings.model_validate(data)
-
-
-def sample(items: list[GoldenItem], limit: int | None, seed: int) -> list[GoldenItem]:
-    """A seeded sample that keeps the mix of answerable and unanswerable questions."""
-    if not limit or limit >= len(items):
-        return items
-    rng = random.Random(seed)
-    pos = [i for i in items if i.answerable]
-    neg = [i for i in items if not i.answerable]
-    n_neg = round(limit * len(neg) / len(items)) if neg else 0
-    if neg and n_neg == 0:
-        n_neg = 1
-    picked = rng.sample(pos, min(len(pos), limit - n_neg)) + rng.sample(neg, min(len(neg), n_neg))
-    order = {it.id: i for i, it in enumerate(items)}
-    return sorted(picked, key=lambda it: order[it.id])
 
 
 # ---------------------------------------------------------------- one question
@@ -172,14 +140,9 @@ def run_plain_item(plain: Any, item: GoldenItem) -> dict[str, Any]:
 # ---------------------------------------------------------------- the run
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["calibrate"]:
-        from eval.calibrate import main as calibrate
-
-        return calibrate(argv[1:])
+def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="newsdesk eval", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--set", default="seeds", help="seeds | multihop-dev | path to a golden JSONL (articles from --articles)")
+    p.add_argument("--set", default="seeds", help="seeds | multihop-dev | multihop-validation | a golden JSONL path")
     p.add_argument("--articles", default=None, help="articles for a custom golden set (default: the seeds folder)")
     p.add_argument("--retrieval-only", action="store_true", help="score retrieval and context only (no LLM)")
     p.add_argument("--limit", type=int, default=None, help="evaluate a seeded sample of N questions")
@@ -189,15 +152,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", default=None, help="LLM override, e.g. qwen2.5-coder-0.5b")
     p.add_argument("--chunk-tokens", type=int, default=None)
     p.add_argument("--set-option", action="append", default=[], metavar="SECTION.FIELD=VALUE",
-                   help="any setting, e.g. retrieval.hybrid=false (repeatable)")  # fmt: skip
+                   help="any setting, e.g. retrieval.hybrid=false (repeatable)")
     p.add_argument("--compare", default=None, help="a previous results folder, or 'latest'")
     p.add_argument("--out", default=None, help="results folder (default eval/results/<time>-<set>)")
     p.add_argument("--quiet", action="store_true")
-    args = p.parse_args(argv)
+    return p.parse_args(argv)  # fmt: skip
 
-    base = load_settings()
-    seeds_dir = Path(args.articles) if args.articles else base.seeds_dir
-    gs = load_set(args.set, base.multihop_dir, seeds_dir)
+
+def overrides_of(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    """Settings overrides from --model, --chunk-tokens and every --set-option."""
     overrides: dict[str, dict[str, Any]] = {}
     if args.model:
         overrides.setdefault("llm", {})["model"] = args.model
@@ -211,65 +174,75 @@ def main(argv: list[str] | None = None) -> int:
         except json.JSONDecodeError:
             parsed = value  # a plain string
         overrides.setdefault(section, {})[field] = parsed
+    return overrides
+
+
+def prepare(args: argparse.Namespace, gs: GoldenSet, settings: Settings, console: Any) -> tuple[Any, dict[str, Any]]:
+    """The pipeline under test, its corpus ingested (cached), models loaded before timing."""
+    if args.pipeline.startswith("plain"):
+        from eval.baseline import PlainPipeline
+
+        if not gs.name.startswith("multihop"):
+            raise SystemExit("--pipeline plain runs on the MultiHop-RAG sets")
+        plain = PlainPipeline(settings.store.path.parent / f"{args.pipeline}-{gs.corpus_key}", gs.corpus[0],
+                              metadata_in_text=args.pipeline == "plain-meta")  # fmt: skip
+        return plain, {"chunks": plain.chunks, "ingest_seconds": plain.ingest_seconds}
+    pipe = Pipeline(settings)
+    console.print(f"ingesting the corpus into {settings.store.path} (cached when unchanged)...")
+    rep = pipe.ingest(gs.corpus)
+    pipe.retriever.view()  # build the lexical index before timing questions
+    if not args.retrieval_only:
+        pipe.llm  # noqa: B018 - load the model (and process its system prompt) before timing
+    return pipe, {"chunks": rep.chunks_total, "ingest_seconds": rep.seconds, "articles_added": rep.added}
+
+
+def run_meta(args: argparse.Namespace, gs: GoldenSet, settings: Settings, overrides: dict[str, Any],
+             n: int, extra: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+    """What a report says about its run: set, settings in force, machine, date."""
+    meta = {
+        "set": gs.name, "pipeline": args.pipeline, "retrieval_only": args.retrieval_only,
+        "questions": n, "limit": args.limit, "seed": args.seed,
+        "llm": f"{settings.llm.provider}:{settings.llm.model}", "embedding": settings.embedding.label(),
+        "chunking": settings.chunking.model_dump(), "retrieval": settings.retrieval.model_dump(),
+        "refusal": settings.refusal.model_dump(), "context_budget": context_budget(settings),
+        "yes_no_threshold": settings.llm.verdict_threshold(), "overrides": overrides, **extra,
+        "machine": machine(), "date": datetime.now().isoformat(timespec="seconds"),
+    }  # fmt: skip
+    if args.pipeline != "newsdesk":
+        meta.update({"embedding": "llama-index HuggingFaceEmbedding all-MiniLM-L6-v2 (fp32)",
+                     "chunking": {"chunk_tokens": 256, "chunk_overlap": 20, "splitter": "llama-index SentenceSplitter"},
+                     "retrieval": {"top_k": RETRIEVE_K, "store": "ChromaVectorStore, cosine"}})  # fmt: skip
+    return meta
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(list(sys.argv[1:] if argv is None else argv))
+    base = load_settings()
+    gs = load_set(args.set, base.multihop_dir, Path(args.articles) if args.articles else base.seeds_dir)
+    overrides = overrides_of(args)
     settings = eval_settings(base, gs, overrides)
     items = sample(gs.items, args.limit, args.seed)
 
     from rich.console import Console
+    from tqdm import tqdm
 
     console = Console(stderr=True, quiet=args.quiet)
     console.print(f"[bold]eval[/] {gs.name}: {len(items)} questions, pipeline={args.pipeline}, "
                   f"{'retrieval only' if args.retrieval_only else 'answers with ' + settings.llm.model}")  # fmt: skip
-
     t_setup = time.perf_counter()
-    if args.pipeline.startswith("plain"):
-        from eval.baseline import PlainPipeline
-
-        if gs.name != "multihop-dev":
-            raise SystemExit("--pipeline plain runs on --set multihop-dev")
-        meta_in = args.pipeline == "plain-meta"
-        plain = PlainPipeline(settings.store.path.parent / f"{args.pipeline}-{gs.corpus_key}", gs.corpus[0],
-                              metadata_in_text=meta_in)  # fmt: skip
-        pipe = None
-        ingest_info = {"chunks": plain.chunks, "ingest_seconds": plain.ingest_seconds}
-    else:
-        pipe = Pipeline(settings)
-        console.print(f"ingesting the corpus into {settings.store.path} (cached when unchanged)...")
-        rep = pipe.ingest(gs.corpus)
-        ingest_info = {"chunks": rep.chunks_total, "ingest_seconds": rep.seconds, "articles_added": rep.added}
-        pipe.retriever.view()  # build the lexical index before timing questions
-        if not args.retrieval_only:
-            pipe.llm  # noqa: B018 - load the model (and process its system prompt) before timing
-    setup_s = time.perf_counter() - t_setup
-
-    from tqdm import tqdm
-
+    runner, info = prepare(args, gs, settings, console)
+    info["setup_seconds"] = round(time.perf_counter() - t_setup, 1)
     records = []
     for item in tqdm(items, desc="questions", disable=args.quiet, file=sys.stderr):
-        if pipe is None:  # the plain peer
-            rec = run_plain_item(plain, item)
-        else:
-            rec = run_newsdesk_item(pipe, item, args.retrieval_only)
+        rec = run_plain_item(runner, item) if args.pipeline != "newsdesk" else run_newsdesk_item(runner, item, args.retrieval_only)
         records.append({"id": item.id, "type": item.type, "question": item.question, "golds": item.answers,
                         "answerable": item.answerable, "yes_no": item.is_yes_no, **rec})  # fmt: skip
 
     from eval.report import summarise, write_report
 
-    meta = {
-        "set": gs.name, "pipeline": args.pipeline, "retrieval_only": args.retrieval_only,
-        "questions": len(items), "limit": args.limit, "seed": args.seed,
-        "llm": f"{settings.llm.provider}:{settings.llm.model}", "embedding": settings.embedding.label(),
-        "chunking": settings.chunking.model_dump(), "retrieval": settings.retrieval.model_dump(),
-        **({"embedding": "llama-index HuggingFaceEmbedding all-MiniLM-L6-v2 (fp32)",
-            "chunking": {"chunk_tokens": 256, "chunk_overlap": 20, "splitter": "llama-index SentenceSplitter"},
-            "retrieval": {"top_k": RETRIEVE_K, "store": "ChromaVectorStore, cosine"}} if args.pipeline != "newsdesk" else {}),
-        "context_budget": context_budget(settings), "yes_no_threshold": settings.llm.verdict_threshold(),
-        "overrides": overrides, "setup_seconds": round(setup_s, 1), **ingest_info,
-        "machine": machine(), "date": datetime.now().isoformat(timespec="seconds"),
-    }  # fmt: skip
+    summary = summarise(records, run_meta(args, gs, settings, overrides, len(items), info))
     out = Path(args.out) if args.out else RESULTS / f"{datetime.now():%Y%m%d-%H%M%S}-{gs.name}-{args.pipeline}"
-    summary = summarise(records, meta)
-    compare = _resolve_compare(args.compare, out, gs.name)
-    write_report(out, records, summary, compare)
+    write_report(out, records, summary, _resolve_compare(args.compare, out, gs.name))
     console.print(f"report: {out / 'report.md'}")
     console.print(summary_line(summary))
     return 0
@@ -290,15 +263,5 @@ def _resolve_compare(spec: str | None, out: Path, set_name: str) -> Path | None:
     return runs[-1] if runs else None
 
 
-def machine() -> str:
-    import os
-    import platform
-
-    import psutil
-
-    return f"{platform.machine()} {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, {platform.platform(terse=True)}"
-
-
 if __name__ == "__main__":
     raise SystemExit(main())
-

@@ -19,6 +19,7 @@ from rag.config import Settings, load_settings
 from rag.errors import (
     EmbeddingMismatch,
     IngestError,
+    IngestRefused,
     InvalidQuestion,
     ModelAuthError,
     ModelRateLimited,
@@ -27,17 +28,18 @@ from rag.errors import (
     NewsdeskError,
     StoreLocked,
     StoreUnavailable,
+    redact,
 )
-from rag.ingest import IngestReport
-from rag.pipeline import Pipeline
-from rag.retrieval import Filters
-from rag.schema import NOT_COVERED, Answer, AnswerSentence, Citation, SourceInfo
+from rag.ingest.indexer import IngestReport
+from rag.pipeline import Event, Pipeline, Retrieved
+from rag.retrieve.filters import Filters
+from rag.types import NOT_COVERED, Answer, AnswerSentence, Citation, Source, Token
 
 __all__ = [
-    "NOT_COVERED", "Answer", "AnswerSentence", "Citation", "EmbeddingMismatch", "Filters", "IngestError",
-    "IngestReport", "InvalidQuestion", "ModelAuthError", "ModelRateLimited", "ModelTimeout", "ModelUnavailable",
-    "NewsdeskError", "Pipeline", "Settings", "SourceInfo", "StoreLocked", "StoreUnavailable", "default_pipeline",
-    "ingest", "load_settings", "query",
+    "NOT_COVERED", "Answer", "AnswerSentence", "Citation", "EmbeddingMismatch", "Event", "Filters", "IngestError",
+    "IngestRefused", "IngestReport", "InvalidQuestion", "ModelAuthError", "ModelRateLimited", "ModelTimeout",
+    "ModelUnavailable", "NewsdeskError", "Pipeline", "Retrieved", "Settings", "Source", "StoreLocked",
+    "StoreUnavailable", "Token", "default_pipeline", "ingest", "load_settings", "query", "redact",
 ]  # fmt: skip
 
 _default: Pipeline | None = None
@@ -84,7 +86,10 @@ def query(
     return _guard(pipe.ask, question, top_k=top_k, filters=filters, history=history)  # type: ignore[no-any-return]
 
 
-def ingest(paths: list[str | Path], *, sync: bool = False, rebuild: bool = False, pipeline: Pipeline | None = None) -> IngestReport:
-    """Ingest article files or folders into the store (idempotent)."""
+def ingest(
+    paths: list[str | Path], *, sync: bool = False, rebuild: bool = False, force: bool = False,
+    pipeline: Pipeline | None = None,
+) -> IngestReport:  # fmt: skip
+    """Ingest article files or folders into the store (idempotent; see `Pipeline.ingest`)."""
     pipe = pipeline or default_pipeline()
-    return _guard(pipe.ingest, paths, sync=sync, rebuild=rebuild)  # type: ignore[no-any-return]
+    return _guard(pipe.ingest, paths, sync=sync, rebuild=rebuild, force=force)  # type: ignore[no-any-return]

@@ -1,13 +1,12 @@
-"""The command line: `newsdesk ingest | ask | chat | corpus | ui | eval | bench`.
-
-`ui`, `eval` and `bench` live in their own packages (they import `rag`, never the
-reverse); this module only looks them up by name when asked, so imports stay one-way.
+"""The command line: `newsdesk ingest | ask | chat | corpus` here, and the commands other
+packages register under the `newsdesk.commands` entry-point group (`ui`, `eval`, `bench`:
+see pyproject.toml). Those packages import `rag`, never the reverse: this module finds
+them through the installed package's metadata, so imports stay one-way.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import logging
 import os
@@ -85,8 +84,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """A terminal chat with follow-ups; Ctrl-D or 'exit' leaves."""
-    from rag.answer import Token
-    from rag.schema import Answer
+    from rag.types import Answer, Token
 
     pipe = _pipeline()
     history: list[tuple[str, str]] = []
@@ -124,9 +122,19 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
-def _delegate(module: str) -> int:
-    mod = importlib.import_module(module)
-    return int(mod.main(sys.argv[2:]) or 0)
+def cmd_settings(args: argparse.Namespace) -> int:
+    """Every setting with its description and default, as a `.env` file."""
+    from rag.config import env_example
+
+    print(env_example(), end="")
+    return 0
+
+
+def plugin_commands() -> dict[str, object]:
+    """Commands registered by other packages: name -> entry point."""
+    from importlib.metadata import entry_points
+
+    return {ep.name: ep for ep in entry_points(group="newsdesk.commands")}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -154,27 +162,21 @@ def build_parser() -> argparse.ArgumentParser:
     pa.set_defaults(fn=cmd_ask)
 
     sub.add_parser("chat", help="chat in the terminal").set_defaults(fn=cmd_chat)
+    sub.add_parser("settings", help="print every setting with its default, as a .env file").set_defaults(fn=cmd_settings)
     pc = sub.add_parser("corpus", help="list the ingested articles")
     pc.add_argument("--limit", type=int, default=50)
     pc.set_defaults(fn=cmd_corpus)
-    for name, module, text in (
-        ("ui", "ui.app", "start the chat UI (ingests the seeds first if the store is empty)"),
-        ("eval", "eval.run", "evaluate against golden Q&A (see `newsdesk eval --help`)"),
-        ("bench", "eval.bench", "run the speed and memory benchmarks"),
-    ):
-        sp = sub.add_parser(name, help=text, add_help=False)
-        sp.set_defaults(delegate=module)
+    for name, ep in sorted(plugin_commands().items()):
+        sub.add_parser(name, help=f"see `newsdesk {name} --help` ({ep.value})", add_help=False)  # type: ignore[attr-defined]
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    if argv and argv[0] in {"ui", "eval", "bench"}:
-        sys.argv = [sys.argv[0], *argv]
-        args, _ = parser.parse_known_args(argv[:1])
-        return _delegate(args.delegate)
-    args = parser.parse_args(argv)
+    plugins = plugin_commands()
+    if argv and argv[0] in plugins:
+        return int(plugins[argv[0]].load()(argv[1:]) or 0)  # type: ignore[attr-defined]
+    args = build_parser().parse_args(argv)
     level = args.log_level or os.environ.get("NEWSDESK_LOG_LEVEL", "WARNING")
     logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -183,8 +185,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newsdesk: {redact(str(exc))}", file=sys.stderr)
         return 2
     except ValueError as exc:  # e.g. a bad --since date
-        print(f"newsdesk: {exc}", file=sys.stderr)
+        print(f"newsdesk: {redact(str(exc))}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a fault of ours or of a library: one line, the trace only in the debug log
+        logging.getLogger("newsdesk").debug("unexpected error", exc_info=True)
+        print(f"newsdesk: internal error: {type(exc).__name__}: {redact(str(exc))} (run with --log-level DEBUG "
+              "for the trace)", file=sys.stderr)  # fmt: skip
+        return 1
 
 
 if __name__ == "__main__":

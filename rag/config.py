@@ -1,7 +1,11 @@
-"""Typed settings, read from the environment and `.env` (prefix NEWSDESK_, nested with `__`).
+"""Typed settings, read from the environment and a `.env` file (prefix NEWSDESK_, nested
+with `__`), every field described: `.env.example` is generated from these descriptions
+(`newsdesk settings > .env.example`; a test keeps it current).
 
 Settings are built by `load_settings()`, never at import time, so tests and callers can
-hand the pipeline any profile they like. Every field is documented in `.env.example`.
+hand the pipeline any profile they like. The `.env` file is read from the project root or
+from the path in NEWSDESK_ENV_FILE, never from the working directory: a `.env` in an
+untrusted folder must not redirect the model endpoint (and the API key with it).
 """
 
 from __future__ import annotations
@@ -21,44 +25,49 @@ def _default_cache_dir() -> Path:
     return Path(base) / "newsdesk"
 
 
-# Per bundled model, measured on 2 CPU cores (docs/EVALUATION.md, "Latency and the
-# model"): the sources budget that keeps the first token within the targets of issue #7
-# (p50 <= 3 s for the 1.5B, <= 2 s for the 0.5B, on MultiHop-RAG's long questions), and
-# the Yes/No threshold calibrated with `newsdesk eval calibrate --yes-no` (the 0.5B's at 380
-# tokens; its log-odds rank Yes and No at chance, AUC 0.52).
+def default_env_file() -> Path:
+    """The `.env` read by default: NEWSDESK_ENV_FILE, else the project root's."""
+    return Path(os.environ.get("NEWSDESK_ENV_FILE") or PROJECT_ROOT / ".env").expanduser()
+
+
+# Per bundled model: the sources budget that keeps the first token within the latency
+# targets on 2 CPU cores, and the Yes/No threshold calibrated with `newsdesk eval calibrate
+# --yes-no` (how each was chosen, with the figures: docs/EVALUATION.md).
 BUNDLED_TUNING: dict[str, dict[str, float]] = {
     "qwen2.5-coder-1.5b": {"context_tokens": 200, "yes_no_threshold": 0.28},
     "qwen2.5-coder-0.5b": {"context_tokens": 330, "yes_no_threshold": -1.28},
 }
 DEFAULT_CONTEXT_TOKENS = 450
+MAX_TOP_K = 50  # the most sources a caller may ask for (clamped, never an error)
 
 
-class LLMSettings(BaseModel):
-    # local: a bundled GGUF run by llama-cpp-python; openai: any OpenAI-compatible server
-    # (OpenAI, Ollama, vLLM, llama.cpp); fake: a scripted model for the fast test tier.
-    provider: Literal["local", "openai", "fake"] = "local"
-    # For provider=local: a bundled model name ("qwen2.5-coder-0.5b", "qwen2.5-coder-1.5b")
-    # or a path to any GGUF file. For provider=openai: the served model name.
-    model: str = "qwen2.5-coder-1.5b"
-    base_url: str | None = None
-    api_key: SecretStr | None = None
-    n_ctx: int = Field(4096, ge=512, le=131072)
-    n_threads: int = Field(2, ge=1, le=256)
-    # llama.cpp's flash attention: prompt processing 6-10% faster on 2 AVX-512 cores
-    # (1.5B: 101 -> 107 tokens/s; 0.5B: 237 -> 260), same logits up to rounding.
-    flash_attn: bool = True
-    max_tokens: int = Field(160, ge=16, le=4096)
-    temperature: float = Field(0.0, ge=0.0, le=2.0)
+class EndpointSettings(BaseModel):
+    """What a model provider needs, for the LLM and the embedding alike."""
+
+    base_url: str | None = Field(None, description=(
+        "provider=openai: the server, e.g. http://127.0.0.1:11434/v1 (Ollama), http://127.0.0.1:8080/v1 (llama.cpp)"))
+    api_key: SecretStr | None = Field(None, description="provider=openai: the key; never logged or shown.")
     # An explicit timeout per attempt and a bounded number of retries: the openai SDK's
     # defaults (10 minutes, 2 retries) can block a user for half an hour.
-    timeout_s: float = Field(60.0, gt=0, le=600)
-    max_retries: int = Field(2, ge=0, le=5)
-    # Yes/No questions on a local model: answer "Yes" when log P(Yes) - log P(No) of the
-    # first token exceeds this threshold (calibrated on the MultiHop-RAG dev split with
-    # `newsdesk eval calibrate --yes-no`; the bundled models lean to one side).
-    # None: the value calibrated for the bundled model in use (BUNDLED_TUNING), else 0.
-    yes_no_threshold: float | None = None
-    yes_no_verdict: bool = True  # false: the model writes its Yes/No freely
+    timeout_s: float = Field(60.0, gt=0, le=600, description="Seconds per attempt.")
+    max_retries: int = Field(2, ge=0, le=5, description="Retries on 429/5xx/timeouts; 401 is never retried.")
+
+
+class LLMSettings(EndpointSettings):
+    provider: Literal["local", "openai", "fake"] = Field("local", description=(
+        "local: a bundled GGUF run by llama-cpp-python; openai: any OpenAI-compatible server "
+        "(OpenAI, Ollama, vLLM, llama.cpp); fake: a scripted model for the fast test tier."))
+    model: str = Field("qwen2.5-coder-1.5b", description=(
+        "local: qwen2.5-coder-1.5b, qwen2.5-coder-0.5b or a path to a .gguf; openai: the served model name."))
+    n_ctx: int = Field(4096, ge=512, le=131072, description="The model's context window in tokens.")
+    n_threads: int = Field(2, ge=1, le=256, description="CPU threads for the local model.")
+    flash_attn: bool = Field(True, description="llama.cpp flash attention for the local model (faster prompt processing).")
+    max_tokens: int = Field(160, ge=16, le=4096, description="Longest answer, in tokens.")
+    temperature: float = Field(0.0, ge=0.0, le=2.0, description="Sampling temperature; 0 answers the same way every time.")
+    yes_no_threshold: float | None = Field(None, description=(
+        "Yes/No questions on a local model: 'Yes' when log P(Yes) - log P(No) of the first token "
+        "exceeds this. Empty: calibrated per bundled model (`newsdesk eval calibrate --yes-no`), else 0."))
+    yes_no_verdict: bool = Field(True, description="Decide Yes/No from the local model's calibrated log-odds; false: it writes freely.")
 
     def verdict_threshold(self) -> float | None:
         """The Yes/No threshold in force, or None when the verdict is off."""
@@ -73,19 +82,14 @@ class LLMSettings(BaseModel):
         return BUNDLED_TUNING.get(self.model, {}) if self.provider == "local" else {}
 
 
-class EmbeddingSettings(BaseModel):
-    provider: Literal["local", "openai", "fake"] = "local"
-    # local: "all-MiniLM-L6-v2" (bundled) or a path to a sentence-transformers folder.
-    model: str = "all-MiniLM-L6-v2"
-    base_url: str | None = None
-    api_key: SecretStr | None = None
-    batch_size: int = Field(32, ge=1, le=1024)
-    # local: onnxruntime (default, faster on CPU) or torch (sentence-transformers).
-    backend: Literal["onnx", "torch"] = "onnx"
-    # int8 weights for the local model (faster ingest on CPU, effect in docs/EVALUATION.md).
-    quantize: bool = True
-    timeout_s: float = Field(60.0, gt=0, le=600)
-    max_retries: int = Field(2, ge=0, le=5)
+class EmbeddingSettings(EndpointSettings):
+    provider: Literal["local", "openai", "fake"] = Field("local", description=(
+        "local: the bundled all-MiniLM-L6-v2; openai: any OpenAI-compatible server; fake: word hashing (tests)."))
+    model: str = Field("all-MiniLM-L6-v2", description="local: the bundled model or a sentence-transformers folder; openai: a model name.")
+    batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding request (local: about 32 sentences' worth of tokens).")
+    backend: Literal["onnx", "torch"] = Field("onnx", description=(
+        "local: onnxruntime (exported once from the bundled weights and cached; faster on CPU) or torch."))
+    quantize: bool = Field(True, description="int8 weights for the local model (faster ingest; effect in docs/EVALUATION.md).")
 
     def label(self) -> str:
         """How reports name this embedding, e.g. "local:all-MiniLM-L6-v2@onnx-int8"."""
@@ -95,13 +99,11 @@ class EmbeddingSettings(BaseModel):
 
 
 class StoreSettings(BaseModel):
-    # Embedded persistent folder by default; a Chroma server when host is set.
-    path: Path = PROJECT_ROOT / ".newsdesk" / "chroma"
-    host: str | None = None
-    port: int = Field(8000, ge=1, le=65535)
-    collection: str = "newsdesk"
-    # Seconds to wait for a Chroma server before reporting it unreachable.
-    timeout_s: float = Field(5.0, gt=0, le=120)
+    path: Path = Field(PROJECT_ROOT / ".newsdesk" / "chroma", description="The Chroma folder (when no host is set).")
+    host: str | None = Field(None, description="A Chroma server instead, e.g. 127.0.0.1 (`chroma run --path DIR --port 8000`).")
+    port: int = Field(8000, ge=1, le=65535, description="The Chroma server's port.")
+    collection: str = Field("newsdesk", description="Base name of the store's collections.")
+    timeout_s: float = Field(5.0, gt=0, le=120, description="Seconds to wait for a Chroma server before reporting it unreachable.")
 
     @field_validator("collection")
     @classmethod
@@ -113,73 +115,129 @@ class StoreSettings(BaseModel):
 
 
 class ChunkingSettings(BaseModel):
-    # Sized in tiktoken (cl100k) tokens. Chunks are not embedded whole (their sentences
-    # are), so MiniLM's 256-word-piece limit does not bound them; 256 scored best.
-    chunk_tokens: int = Field(256, ge=32, le=2048)
-    chunk_overlap: int = Field(20, ge=0, le=512)
+    chunk_tokens: int = Field(256, ge=32, le=2048, description=(
+        "Chunk size in cl100k tokens. Chunks are not embedded whole (their sentences are), so "
+        "MiniLM's 256-word-piece limit does not bound them; 256 scored best on MultiHop dev."))
+    chunk_overlap: int = Field(20, ge=0, le=512, description="Tokens of trailing sentences a chunk shares with the next.")
+    min_sentence_words: int = Field(5, ge=1, le=50, description=(
+        "A sentence shorter than this joins the one before it ('Getty Images.' alone costs a vector and says nothing)."))
 
 
 class IngestSettings(BaseModel):
-    # `ingest --sync` and `--rebuild` refuse to remove more than this share of the store's
-    # articles without --force: a half-mounted folder must not empty the store.
-    max_removal_share: float = Field(0.5, ge=0.0, le=1.0)
+    max_removal_share: float = Field(0.5, ge=0.0, le=1.0, description=(
+        "`ingest --sync` and `--rebuild` refuse to remove more than this share of the store's "
+        "articles without --force: a half-mounted folder must not empty the store."))
+    embed_group_sentences: int = Field(1024, ge=32, le=100_000, description=(
+        "Articles are embedded in groups of about this many sentences, so the model sees full "
+        "batches even when articles are short."))
 
 
 class RetrievalSettings(BaseModel):
-    # Defaults chosen on the MultiHop-RAG development split (docs/EVALUATION.md).
-    top_k: int = Field(6, ge=1, le=50)  # chunks reported as "the sources" of a retrieval
-    hybrid: bool = True  # BM25 (bm25s) fused with dense search
-    candidates: int = Field(50, ge=5, le=500)  # BM25 chunks before fusion
-    dense_sentences: int = Field(100, ge=5, le=1000)  # nearest sentences before fusion
-    dense_weight: float = Field(0.2, ge=0.0, le=5.0)  # weight of the dense list in rank fusion
-    per_outlet: int = Field(10, ge=1, le=100)  # extra hits searched within each named outlet
-    rrf_k: int = Field(60, ge=1, le=1000)
-    max_chunks_per_article: int = Field(20, ge=1, le=100)
-    # The context stage selects sentences from this many top chunks, within a token budget.
-    context_chunks: int = Field(40, ge=1, le=200)
-    # Tokens of sources the LLM reads: the main latency lever on a CPU. None: the budget
-    # measured for the bundled model in use (BUNDLED_TUNING), else 450.
-    context_tokens: int | None = Field(None, ge=50, le=8000)
-    # Refuse without calling the LLM when the question names a person, organisation or
-    # outlet that no ingested article mentions (rag/subjects.py); the reason names it.
-    check_names: bool = True
-    # Evidence floor below which the bot refuses without calling the LLM (calibrated).
-    min_evidence: float = Field(0.30, ge=0.0, le=1.0)
+    """Hybrid search; defaults chosen on the MultiHop-RAG development split (docs/EVALUATION.md)."""
+
+    top_k: int = Field(6, ge=1, le=MAX_TOP_K, description="Chunks reported as 'the sources' of a retrieval.")
+    hybrid: bool = Field(True, description="BM25 (bm25s) fused with dense search; false: dense only.")
+    candidates: int = Field(50, ge=5, le=500, description="BM25 chunks before fusion.")
+    dense_sentences: int = Field(100, ge=5, le=1000, description="Nearest sentences before fusion.")
+    dense_weight: float = Field(0.2, ge=0.0, le=5.0, description="Weight of each dense list in rank fusion.")
+    per_outlet: int = Field(10, ge=1, le=100, description="Extra hits searched within each outlet or date the question names.")
+    rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant.")
+    max_chunks_per_article: int = Field(20, ge=1, le=100, description="Most chunks of one article among those retrieved.")
+    context_chunks: int = Field(40, ge=1, le=200, description="The context stage selects sentences from this many top chunks.")
+    context_tokens: int | None = Field(None, ge=50, le=8000, description=(
+        "Tokens of sources the LLM reads: the main latency lever on a CPU. None: the budget "
+        "measured for the bundled model in use (BUNDLED_TUNING), else 450."))
+    max_named_outlets: int = Field(4, ge=0, le=20, description="Outlets named in a question that get a search of their own.")
+    max_named_dates: int = Field(3, ge=0, le=20, description="Days named in a question that get a search of their own.")
+    max_named_months: int = Field(2, ge=0, le=20, description="Months named in a question that get a search of their own.")
+    date_weight: float = Field(0.5, ge=0.0, le=5.0, description="Weight of the searches within a named date window.")
+    recency_share: float = Field(0.6, ge=0.0, le=1.0, description=(
+        "'Latest' questions: chunks within this share of the best fused score go newest first."))
+    name_candidates: int = Field(50, ge=5, le=1000, description=(
+        "BM25 hits searched for a name the question gives; deep enough that a name present in "
+        "the collection is found (checked on the MultiHop corpus)."))
+
+
+class ContextSettings(BaseModel):
+    """How the sentences the LLM reads are chosen; weights fitted on MultiHop dev."""
+
+    lexical_weight: float = Field(1.0, ge=0.0, le=10.0, description="Weight of a sentence's BM25 score (normalised).")
+    dense_weight: float = Field(1.0, ge=0.0, le=10.0, description="Weight of its cosine similarity to the question.")
+    rank_weight: float = Field(0.3, ge=0.0, le=10.0, description="Weight of its chunk's rank prior 1/(1 + decay x rank).")
+    rank_decay: float = Field(0.1, ge=0.0, le=10.0, description="How fast the rank prior falls with the chunk's rank.")
+    outlet_weight: float = Field(0.8, ge=0.0, le=10.0, description="Boost for a sentence from an outlet the question names.")
+    date_weight: float = Field(0.6, ge=0.0, le=10.0, description="Boost for a sentence from a day the question names (±1).")
+    decompose: bool = Field(True, description="Take the best sentences for each part of a multi-part question first.")
+    part_sentences: int = Field(2, ge=1, le=10, description="Sentences taken first for each part.")
+    evidence_tokens: int = Field(450, ge=50, le=8000, description=(
+        "The evidence the refusal floor measures, whatever the prompt budget: the budget the "
+        "floor was calibrated at, so a shorter (faster) prompt does not refuse more."))
+
+
+class CheckSettings(BaseModel):
+    """The deterministic citation check of every answer sentence."""
+
+    support_threshold: float = Field(0.6, ge=0.0, le=1.0, description=(
+        "Share of an answer sentence's content words (half weight) and of its new words (half "
+        "weight) that must be in the sentence it cites."))
+    similarity_rescue: float = Field(0.8, ge=0.0, le=1.0, description=(
+        "A sentence under the threshold, with every name and number found, is kept when its "
+        "embedding's cosine to the cited sentence reaches this."))
+    restatement_share: float = Field(0.6, ge=0.0, le=1.0, description=(
+        "'Google [1] <the question again>': the tail is set aside as a restatement when this "
+        "share of its terms are the question's."))
+    conflict_shared: float = Field(0.5, ge=0.0, le=1.0, description=(
+        "Two sentences counting the same thing differently are the same event when the rival "
+        "holds this share of the quote's other content words."))
+
+
+class RefusalSettings(BaseModel):
+    """When to say the articles do not cover a question (rag/answer/refusal.py)."""
+
+    check_names: bool = Field(True, description=(
+        "Refuse without calling the LLM when the question names a person, organisation or "
+        "outlet that no ingested article mentions; the reason names it."))
+    min_evidence: float = Field(0.30, ge=0.0, le=1.0, description=(
+        "Evidence floor below which the bot refuses without calling the LLM (`newsdesk eval calibrate`)."))
+    declined_max_chars: int = Field(240, ge=0, le=10_000, description=(
+        "A model answer shorter than this that says the sources lack the answer, with no citation, is a refusal."))
 
 
 class UISettings(BaseModel):
-    host: str = "127.0.0.1"
-    port: int = Field(7860, ge=0, le=65535)
-    username: str | None = None
-    password: SecretStr | None = None
-    concurrency: int = Field(1, ge=1, le=16)
-    queue_size: int = Field(8, ge=1, le=1000)
-    max_upload_mb: int = Field(20, ge=1, le=1000)
+    host: str = Field("127.0.0.1", description="Bind address; any other than loopback requires USERNAME and PASSWORD.")
+    port: int = Field(7860, ge=0, le=65535, description="The chat UI's port.")
+    username: str | None = Field(None, description="Login for the UI (required off loopback).")
+    password: SecretStr | None = Field(None, description="Password for the UI; never logged or shown.")
+    concurrency: int = Field(1, ge=1, le=16, description="Answers generated at once.")
+    queue_size: int = Field(8, ge=1, le=1000, description="Waiting requests before a clear 'busy' answer.")
+    max_upload_mb: int = Field(20, ge=1, le=1000, description="Largest article file the UI accepts.")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSDESK_",
         env_nested_delimiter="__",
-        env_file=".env",
         env_file_encoding="utf-8",
         env_ignore_empty=True,  # "NEWSDESK_X=" means the default, as .env.example shows
         extra="ignore",
     )
 
-    seeds_dir: Path = PROJECT_ROOT / "seeds"
-    cache_dir: Path = Field(default_factory=_default_cache_dir)
-    log_level: str = "WARNING"
-    # Questions longer than this are refused before any model call (server side).
-    max_question_chars: int = Field(1000, ge=10, le=20000)
+    seeds_dir: Path = Field(PROJECT_ROOT / "seeds", description="Ingested by `newsdesk ui` when the store is empty.")
+    cache_dir: Path = Field(default_factory=_default_cache_dir, description="Assembled models, the ONNX graph, tiktoken's file.")
+    log_level: str = Field("WARNING", description="DEBUG, INFO, WARNING or ERROR.")
+    max_question_chars: int = Field(1000, ge=10, le=20000, description="Longer questions are refused before any model call.")
     llm: LLMSettings = LLMSettings()
     embedding: EmbeddingSettings = EmbeddingSettings()
     store: StoreSettings = StoreSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     ingest: IngestSettings = IngestSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
+    context: ContextSettings = ContextSettings()
+    check: CheckSettings = CheckSettings()
+    refusal: RefusalSettings = RefusalSettings()
     ui: UISettings = UISettings()
-    multihop_dir: Path = PROJECT_ROOT.parent / "shared" / "data" / "multihop-rag"
+    multihop_dir: Path = Field(PROJECT_ROOT.parent / "shared" / "data" / "multihop-rag",
+                               description="The MultiHop-RAG copy `newsdesk eval` reads.")  # fmt: skip
 
 
 def context_budget(settings: Settings) -> int:
@@ -189,11 +247,56 @@ def context_budget(settings: Settings) -> int:
     return int(settings.llm.tuning().get("context_tokens", DEFAULT_CONTEXT_TOKENS))
 
 
-def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:
-    """Build settings from the environment, `.env` and keyword overrides.
+def load_settings(env_file: str | Path | None | Literal["default"] = "default", **overrides: object) -> Settings:
+    """Build settings from the environment, a `.env` file (by default the project root's,
+    or NEWSDESK_ENV_FILE; None for none) and keyword overrides.
 
     >>> s = load_settings(env_file=None, llm={"provider": "fake"})
     >>> s.llm.provider
     'fake'
     """
-    return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]
+    path = default_env_file() if env_file == "default" else env_file
+    return Settings(_env_file=path, **overrides)  # type: ignore[call-arg]
+
+
+def _shown(value: object) -> str:
+    if value is None or isinstance(value, SecretStr):
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, Path):
+        home = Path.home()
+        if value.is_relative_to(PROJECT_ROOT):
+            return str(value.relative_to(PROJECT_ROOT))
+        if value.is_relative_to(PROJECT_ROOT.parent):
+            return "../" + str(value.relative_to(PROJECT_ROOT.parent))
+        return "~/" + str(value.relative_to(home)) if value.is_relative_to(home) else str(value)
+    return str(value)
+
+
+def _field_lines(name: str, info: object, value: object) -> list[str]:
+    import textwrap
+
+    desc = getattr(info, "description", None)
+    lines = [f"# {line}" for line in textwrap.wrap(desc, 96)] if desc else []
+    return [*lines, f"# {name}={_shown(value)}"]
+
+
+def env_example() -> str:
+    """Every setting as a commented `.env` line under its description (`newsdesk settings`)."""
+    defaults = load_settings(env_file=None)
+    out = ["# Newsdesk settings. Copy to .env (in the project root, or point NEWSDESK_ENV_FILE at it)",
+           "# and uncomment what you change. Generated from rag/config.py: `newsdesk settings > .env.example`.",
+           "", "# --- general"]  # fmt: skip
+    sections = []
+    for name, info in Settings.model_fields.items():
+        value = getattr(defaults, name)
+        if isinstance(value, BaseModel):
+            sections.append((name, value))
+        else:
+            out += _field_lines(f"NEWSDESK_{name.upper()}", info, value)
+    for section, model in sections:
+        out += ["", f"# --- {section}"]
+        for name, info in type(model).model_fields.items():
+            out += _field_lines(f"NEWSDESK_{section.upper()}__{name.upper()}", info, getattr(model, name))
+    return "\n".join(out) + "\n"

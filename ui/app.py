@@ -18,10 +18,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from rag import Answer, InvalidQuestion, ModelUnavailable, NewsdeskError, Pipeline, StoreUnavailable, load_settings
-from rag.answer import Token
-from rag.errors import redact
-from rag.pipeline import Retrieved
+from rag import (
+    Answer,
+    InvalidQuestion,
+    ModelUnavailable,
+    NewsdeskError,
+    Pipeline,
+    Retrieved,
+    StoreUnavailable,
+    Token,
+    load_settings,
+    redact,
+)
 from ui.render import CSS, escape_text, render_answer, sources_html
 
 log = logging.getLogger("newsdesk.ui")
@@ -97,7 +105,7 @@ class Handlers:
         if not isinstance(message, str) or not message.strip():
             yield history, None, pairs, ""
             return
-        history.append({"role": "user", "content": escape_text(message.strip()[:2000])})
+        history.append({"role": "user", "content": escape_text(message.strip()[: self.settings.max_question_chars])})
         history.append({"role": "assistant", "content": "…"})
         yield history, None, pairs, ""
         streamed = ""
@@ -105,7 +113,7 @@ class Handlers:
             k = int(top_k) if isinstance(top_k, (int, float)) else None
             for ev in self.pipeline.stream(message, top_k=k, history=pairs[-3:]):
                 if isinstance(ev, Retrieved):
-                    yield history, sources_html(None, _infos(ev)), pairs, ""
+                    yield history, sources_html(None, ev.context.sources), pairs, ""
                 elif isinstance(ev, Token):
                     streamed += ev.text
                     history[-1] = {"role": "assistant", "content": escape_text(streamed) + " ▌"}
@@ -211,12 +219,6 @@ def build_app(pipeline: Pipeline, uploads_dir: Path | None = None) -> Any:
         clear.click(lambda: ([], [], sources_html(None)), outputs=[chat, pairs, sources], api_name=False)
         add.click(ingest_files, inputs=[upload], outputs=[status, stats, table], concurrency_limit=1, api_name="ingest")
     return app
-
-
-def _infos(ev: Retrieved) -> list[Any]:
-    from rag.answer import source_infos
-
-    return source_infos(ev.context)
 
 
 def check_exposure(host: str, username: str | None, password: str | None) -> None:

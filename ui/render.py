@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from rag.schema import Answer, SourceInfo
+from rag import Answer, Source
 
 _MD_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#!|<>~:"}
 _ESCAPED_MARKER = re.compile(r"&#91;(\d{1,2})&#93;")
@@ -87,7 +87,7 @@ def _highlight(passage: str, quotes: list[str]) -> str:
     return "".join(out)
 
 
-def sources_html(answer: Answer | None, sources: list[SourceInfo] | None = None) -> str:
+def sources_html(answer: Answer | None, sources: list[Source] | None = None) -> str:
     """The sources panel: every source the model read, cited ones first, quotes highlighted."""
     sources = sources if sources is not None else (answer.sources if answer else [])
     if not sources:

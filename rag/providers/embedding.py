@@ -103,8 +103,8 @@ class OnnxEmbedder:
         # Tokenise everything in one call (the Rust tokenizer batches far faster than one
         # call per model batch), then sort by exact token length and cut batches by padded
         # token count: sentences are short (median 27 word pieces), so a fixed count of
-        # texts per batch either pads a lot or runs tiny batches. ~25% faster at ingest;
-        # budgets from 384 to 1024 tokens measured the same on 2 cores.
+        # texts per batch either pads a lot or runs tiny batches (docs/BENCHMARKS.md has the
+        # effect on ingest time).
         with self._tok_lock:  # the fast tokenizer is not re-entrant ("Already borrowed")
             ids = self._tok(texts, truncation=True, max_length=self.max_seq_length)["input_ids"]
         lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
@@ -166,8 +166,8 @@ class LocalEmbedder:
         except Exception as exc:  # a broken folder: say which, not a torch traceback
             raise ModelUnavailable(f"cannot load the embedding model at {path}: {exc}") from exc
         if quantize:
-            # int8 dynamic quantisation of the Linear layers: ~2x faster on CPU, with a
-            # retrieval effect measured in docs/EVALUATION.md.
+            # int8 dynamic quantisation of the Linear layers: faster on CPU at equal retrieval
+            # quality (docs/EVALUATION.md).
             from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
             # Per-channel scales keep the vectors close to fp32 (mean cosine ~0.98).

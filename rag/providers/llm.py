@@ -40,13 +40,19 @@ class LLMEvent:
 class ChatModel(Protocol):
     name: str
     n_ctx: int
+    # Capability, declared by each provider: it can read out its first-token logits, so a
+    # Yes/No verdict is decided in code from them (it is then also a `LogitModel`).
+    reads_logits: bool
 
     def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[LLMEvent]: ...
 
     def count_tokens(self, text: str) -> int: ...
 
+    def warm(self, system: str) -> None:
+        """Prepare for prompts that start with `system` (a local model processes it once)."""
 
-class YesNoModel(Protocol):
+
+class LogitModel(ChatModel, Protocol):
     """A model whose first-token logits can be read: Yes/No is then decided in code with
     a calibrated threshold, and the model writes the rest after that word."""
 
@@ -57,6 +63,8 @@ class YesNoModel(Protocol):
 
 class LocalLlamaModel:
     """A GGUF model run in-process by llama-cpp-python on the CPU."""
+
+    reads_logits = True
 
     def __init__(self, path: Path, name: str, n_ctx: int = 4096, n_threads: int = 2, flash_attn: bool = True):
         try:
@@ -179,6 +187,8 @@ class LocalLlamaModel:
 class OpenAIChatModel:
     """Any OpenAI-compatible chat endpoint (OpenAI, Ollama, vLLM, llama.cpp server)."""
 
+    reads_logits = False
+
     def __init__(self, settings: LLMSettings):
         import openai
 
@@ -195,10 +205,12 @@ class OpenAIChatModel:
         )
         self.name = settings.model
         self.n_ctx = settings.n_ctx
-        self._encoding = None
+
+    def warm(self, system: str) -> None:
+        """Nothing to prepare: the server caches prompts, or not, by itself."""
 
     def count_tokens(self, text: str) -> int:
-        from rag.chunking import count_tokens
+        from rag.text.tokens import count_tokens
 
         return count_tokens(text)
 
@@ -269,6 +281,7 @@ class ScriptedModel:
 
     name = "scripted"
     n_ctx = 8192
+    reads_logits = False
 
     def __init__(self, script: Callable[[list[Message]], str] | None = None, cut_after: int | None = None):
         self._script = script or _echo_first_source
@@ -277,6 +290,9 @@ class ScriptedModel:
 
     def count_tokens(self, text: str) -> int:
         return max(1, len(text) // 4)
+
+    def warm(self, system: str) -> None:
+        """Nothing to prepare."""
 
     def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[LLMEvent]:
         self.calls.append(messages)

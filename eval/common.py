@@ -1,0 +1,64 @@
+"""What `run`, `calibrate` and `bench` share: where results go, the eval store settings,
+seeded samples, and the machine description every report carries."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from pathlib import Path
+from typing import Any
+
+from eval.golden import GoldenItem, GoldenSet
+from rag.config import PROJECT_ROOT, EmbeddingSettings, Settings
+from rag.store.layout import INDEX_FORMAT
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def eval_settings(base: Settings, gs: GoldenSet, overrides: dict[str, Any]) -> Settings:
+    """The product settings, with a store of the set's own (cached by corpus and model)."""
+    data = base.model_dump()
+    for section, values in overrides.items():
+        data.setdefault(section, {}).update(values)
+    emb = EmbeddingSettings.model_validate(data["embedding"]).label()
+    chunk = f"{data['chunking']['chunk_tokens']}-{data['chunking']['chunk_overlap']}"
+    key = hashlib.sha1(f"{gs.corpus_key}|{emb}|{chunk}|{INDEX_FORMAT}".encode()).hexdigest()[:10]
+    data["store"]["path"] = PROJECT_ROOT / ".newsdesk" / "eval" / f"{gs.name}-{key}"
+    data["store"]["host"] = None
+    data["store"]["collection"] = "eval"
+    return Settings.model_validate(data)
+
+
+def sample(items: list[GoldenItem], limit: int | None, seed: int) -> list[GoldenItem]:
+    """A seeded sample that keeps the mix of answerable and unanswerable questions."""
+    if not limit or limit >= len(items):
+        return items
+    rng = random.Random(seed)
+    pos = [i for i in items if i.answerable]
+    neg = [i for i in items if not i.answerable]
+    n_neg = round(limit * len(neg) / len(items)) if neg else 0
+    if neg and n_neg == 0:
+        n_neg = 1
+    picked = rng.sample(pos, min(len(pos), limit - n_neg)) + rng.sample(neg, min(len(neg), n_neg))
+    order = {it.id: i for i, it in enumerate(items)}
+    return sorted(picked, key=lambda it: order[it.id])
+
+
+def cpu_flags() -> str:
+    """The SIMD level that decides model speed here: "AVX-512", "AVX2" or "no AVX2"."""
+    try:
+        flags = next(line for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("flags")).split()
+    except (OSError, StopIteration):
+        return "unknown"
+    return "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
+
+
+def machine() -> str:
+    import os
+    import platform
+
+    import psutil
+
+    cpu = f"{platform.machine()} {os.cpu_count()} cores ({cpu_flags()})"
+    return f"{cpu}, {psutil.virtual_memory().total / 2**30:.0f} GiB, {platform.platform(terse=True)}"
+

@@ -1,0 +1,229 @@
+"""Citations: parse `[n]` markers, map them to sources, and check each sentence's support.
+
+The check is deterministic: the numbers and names in an answer sentence must appear in the
+passage it cites, and enough of its content words must too (optionally confirmed by
+embedding similarity). A sentence that fails is removed from the answer and reported; a
+sentence without a marker is attributed to the source that supports it, if one does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+
+from rag.config import CheckSettings
+from rag.text.names import NUMBER_WORDS, claim_names, name_found
+from rag.text.sentences import split_sentences
+from rag.text.terms import terms
+from rag.types import AnswerSentence, Source
+
+_MARKER = re.compile(r"\[(?:sources?\s*)?(\d{1,2}(?:\s*[,;]\s*(?:sources?\s*)?\d{1,2})*)\]", re.IGNORECASE)
+_LEADING_MARKERS = re.compile(r"^(\s*\[[^\]]{1,20}\])+\s*")
+_NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(?![\w])")
+Similarity = Callable[[str, list[str]], np.ndarray]
+
+
+def parse_markers(text: str) -> list[int]:
+    """All source numbers cited in `text`, in order, without repeats.
+
+    >>> parse_markers("Sixteen [1]. Also [2, 3] and [Source 1].")
+    [1, 2, 3]
+    """
+    out: list[int] = []
+    for m in _MARKER.finditer(text):
+        for num in re.findall(r"\d{1,2}", m.group(1)):
+            if int(num) not in out:
+                out.append(int(num))
+    return out
+
+
+def strip_markers(text: str) -> str:
+    return re.sub(r"\s+([.,;:!?])", r"\1", _MARKER.sub("", text)).strip()
+
+
+def split_cited_sentences(text: str) -> list[tuple[str, list[int]]]:
+    """Answer text -> [(sentence without markers, cited numbers)].
+
+    Markers written after the full stop ("... Bakhmut. [1]") belong to the sentence before.
+
+    >>> split_cited_sentences("Sixteen settlements were hit [1]. [2] Bakhmut held.")
+    [('Sixteen settlements were hit.', [1, 2]), ('Bakhmut held.', [])]
+    """
+    out: list[tuple[str, list[int]]] = []
+    for raw in split_sentences(text):
+        lead = _LEADING_MARKERS.match(raw)
+        if lead and out:
+            prev_text, prev_cites = out[-1]
+            out[-1] = (prev_text, prev_cites + [n for n in parse_markers(lead.group(0)) if n not in prev_cites])
+            raw = raw[lead.end() :]
+        clean = strip_markers(raw)
+        if not re.search(r"\w", clean):
+            continue
+        out.append((clean, parse_markers(raw)))
+    return out
+
+
+def numbers_in(text: str) -> set[str]:
+    nums = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in NUMBER_WORDS:
+            nums.add(NUMBER_WORDS[word])
+    return nums
+
+
+def _terms(text: str) -> set[str]:
+    """Content terms with number words as digits ("sixteen" and "16" are the same claim)."""
+    return {NUMBER_WORDS.get(t, t) for t in terms(text)}
+
+
+def ground(sentence_terms: set[str], claim: set[str], sources: list[Source]) -> tuple[dict[int, str], str, str]:
+    """The sentence of each cited source a claim is grounded on (facts are sentences).
+    Returns ({n: that sentence}, the grounding text with the sources' titles, outlets and
+    dates, and the same with the sentence before each, which "he" or "there" may refer to)."""
+    quotes: dict[int, str] = {}
+    hay_parts: list[str] = []
+    before: list[str] = []
+    for p in sources:
+        best_i, best_ov = 0, -1.0
+        for i, w in enumerate(p.sentences):
+            wt = _terms(w)
+            # what the answer adds counts double; on ties, the tighter sentence
+            ov = 2 * len(claim & wt) + len(sentence_terms & wt) - 0.001 * len(wt)
+            if ov > best_ov:
+                best_i, best_ov = i, ov
+        quotes[p.n] = p.sentences[best_i] if p.sentences else ""
+        hay_parts += [quotes[p.n], p.title, p.outlet, p.published]
+        if p.sentences:
+            before.append(p.previous(best_i))
+    hay = " ".join(hay_parts)
+    return quotes, hay, f"{hay} {' '.join(before)}"
+
+
+class CitationChecker:
+    """Checks answer sentences against the sources they cite, for one question."""
+
+    def __init__(self, question: str = "", similarity: Similarity | None = None, settings: CheckSettings | None = None):
+        self.question = question
+        self.similarity = similarity
+        self.settings = settings or CheckSettings()
+        self._q_terms = _terms(question)
+        self._q_numbers = numbers_in(question)
+
+    def support(self, sentence: str, sources: list[Source]) -> tuple[float, str, dict[int, str]]:
+        """How well the cited `sources` together support `sentence`.
+
+        Returns (score 0..1, reason when unsupported, {n: quoted sentence}). Names and numbers
+        must appear in the sentences the claim is grounded on (one sentence per cited source,
+        plus the sources' titles, outlets and dates), not merely somewhere in the article:
+        "The president of France is Putin" is not supported by one sentence naming Putin and
+        another naming Agence France-Presse.
+        """
+        s_terms = _terms(sentence)
+        claim = s_terms - self._q_terms
+        quotes, hay, names_hay = ground(s_terms, claim, sources)
+        missing = self._missing(sentence, names_hay)
+        if missing:
+            return 0.0, missing, quotes
+        hay_terms = _terms(hay)
+        overall = len(s_terms & hay_terms) / len(s_terms) if s_terms else 1.0
+        # Words that only restate the question prove little: the rest must be in the passage.
+        fresh = len(claim & hay_terms) / len(claim) if claim else 1.0
+        score = 0.5 * overall + 0.5 * fresh
+        threshold = self.settings.support_threshold
+        if score < threshold and self.similarity is not None and quotes:
+            # A paraphrase with the right names and numbers may be rescued by meaning.
+            sims = self.similarity(sentence, list(quotes.values()))
+            if sims.size and float(np.max(sims)) >= self.settings.similarity_rescue:
+                score = max(score, threshold)
+        reason = "" if score >= threshold else f"only {fresh:.0%} of its new words are in the cited passage"
+        return score, reason, quotes
+
+    def _missing(self, sentence: str, names_hay: str) -> str:
+        """Why the numbers or names the answer adds are not grounded ("" when they are). Names
+        and numbers the question already gives are not claims (small models restate it)."""
+        hay_numbers = numbers_in(names_hay)
+        nums = sorted(n for n in numbers_in(sentence) - self._q_numbers if n not in hay_numbers)
+        if nums:
+            return f"number(s) not in the cited passage: {', '.join(nums)}"
+        names_terms = _terms(names_hay)
+        names = sorted(
+            n for n in claim_names(sentence) if not set(terms(n)) <= self._q_terms and not name_found(n, names_terms)
+        )
+        return f"name(s) not in the cited passage: {', '.join(names)}" if names else ""
+
+    def check(self, text: str, sources: dict[int, Source]) -> list[AnswerSentence]:
+        """Check every sentence of an answer against the sources it cites.
+
+        Markers pointing to no source are dropped. An uncited sentence is attributed to the
+        single source that best supports it, when one does.
+        """
+        kept: list[str] = []
+        restated: list[str] = []
+        for raw in split_sentences(text):
+            parts = split_restatement(raw, self.question, self.settings.restatement_share)
+            kept.append(parts[0] if parts else raw)
+            restated += [parts[1]] if parts else []
+        out = [self._check_one(sentence, cites, sources) for sentence, cites in split_cited_sentences(" ".join(kept))]
+        out += [AnswerSentence(rest, [], False, 0.0, "restates the question (not checked as a claim)") for rest in restated]
+        return out
+
+    def _check_one(self, sentence: str, cites: list[int], sources: dict[int, Source]) -> AnswerSentence:
+        threshold = self.settings.support_threshold
+        valid = [n for n in cites if n in sources]
+        if valid:
+            score, reason, quotes = self.support(sentence, [sources[n] for n in valid])
+            return AnswerSentence(sentence, valid, score >= threshold, score, reason, quotes)
+        best: tuple[float, str, dict[int, str], int] = (-1.0, "no source cited", {}, -1)
+        for n, p in sources.items():
+            sc, why, quotes = self.support(sentence, [p])
+            if sc > best[0]:
+                best = (sc, why, quotes, n)
+        ok = best[0] >= threshold
+        why = "citation added by the check" if ok else (best[1] or "no source cited")
+        return AnswerSentence(sentence, [best[3]] if ok else [], ok, max(best[0], 0.0), why, best[2] if ok else {})
+
+
+# "Google [1] is responsible for ranking local search results and ..." : the answer, its
+# citation, then the question's own description again.
+_ANSWER_THEN_RESTATEMENT = re.compile(r"^(?P<head>[^\[\]]{1,60}?)\s*(?P<marks>(?:\[\d{1,2}\])+)\s+(?P<rest>[a-z][^\[\]]*)$")
+
+
+def split_restatement(sentence: str, question: str, share: float = 0.6) -> tuple[str, str] | None:
+    """("Google [1].", rest) when a sentence cites right after its answer and then restates
+    the question (`share` of its terms are the question's); None otherwise.
+
+    Small models answer "Which company ... did X, Y and Z?" with "Google [1] did X, Y and
+    Z." Checked whole, that sentence fails (X, Y and Z come from several articles), and a
+    right answer is refused. The restated part is the question's premise, not a claim of
+    the answer: it is set aside (and reported as removed), and "Google [1]" is checked.
+
+    >>> split_restatement("Google [1] ranks local search results.", "Which company ranks local search results?")
+    ('Google [1].', 'ranks local search results.')
+    >>> split_restatement("Google [1] was fined 4 billion euros.", "Which company ranks local search results?") is None
+    True
+    """
+    m = _ANSWER_THEN_RESTATEMENT.match(sentence.strip())
+    if not m or not question:
+        return None
+    rest_terms = terms(m.group("rest"))
+    q_terms = set(terms(question))
+    if not rest_terms or sum(t in q_terms for t in rest_terms) / len(rest_terms) < share:
+        return None
+    return f"{m.group('head').strip()} {m.group('marks')}.", m.group("rest").strip()
+
+
+def render(sentences: list[AnswerSentence]) -> str:
+    """Supported sentences back into text with their markers."""
+    parts = []
+    for s in sentences:
+        if not s.supported:
+            continue
+        marks = "".join(f"[{n}]" for n in s.cites)
+        body = s.text
+        if marks and body and body[-1] in ".!?":
+            parts.append(f"{body[:-1]} {marks}{body[-1]}")
+        else:
+            parts.append(f"{body} {marks}".strip())
+    return " ".join(parts)

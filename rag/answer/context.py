@@ -1,0 +1,213 @@
+"""From retrieved chunks to the short context a small local model reads.
+
+Prompt length is the main latency cost on a CPU, and facts are sentences (99% of the
+MultiHop-RAG evidence facts sit inside one sentence). So the context is built from
+sentences: every sentence of the top chunks is scored against the question (BM25 terms,
+embedding similarity, its chunk's rank, and whether its outlet and date are the ones the
+question names), and the best are taken until the token budget is spent. Sentences are
+shown grouped by article, in article order, under the article's title, outlet and date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.answer.evidence import evidence_coverage
+from rag.answer.prompts import format_sources, source_header
+from rag.answer.safety import clean_passage, is_instruction
+from rag.config import ContextSettings
+from rag.retrieve.fusion import Retrieval, RetrievedChunk
+from rag.retrieve.lexical import LexicalIndex, sentence_bm25
+from rag.store.layout import sentence_id, sentences_of_chunk
+from rag.text.terms import terms
+from rag.text.tokens import count_tokens
+from rag.types import Source
+
+SentenceVectors = Callable[[list[str]], tuple[list[str], np.ndarray]]
+Embed = Callable[[list[str]], np.ndarray]
+
+
+@dataclass
+class Context:
+    sources: list[Source]
+    tokens: int
+    coverage: float  # idf-weighted share of the question's terms found in the best evidence
+    best_dense: float  # best cosine similarity of a retrieved sentence
+    flagged: int = 0  # candidate sentences dropped as instructions to the model
+
+    def as_prompt_text(self) -> str:
+        return format_sources(self.sources)
+
+
+@dataclass
+class Candidates:
+    """The sentences of the top chunks, aligned by index, with their scores."""
+
+    ids: list[str]
+    texts: list[str]
+    toks: list[list[str]]  # terms of each text
+    metas: list[dict]  # metadata of the best chunk holding each
+    rank: list[int]  # rank of that chunk
+    pos: list[int]  # position in its article
+    vecs: np.ndarray
+    flagged: int = 0
+    score: np.ndarray | None = None
+    lex: np.ndarray | None = None
+    dense: np.ndarray | None = None
+
+
+def gather(retrieval: Retrieval, sentence_vectors: SentenceVectors, max_chunks: int) -> Candidates:
+    """Every sentence of the top `max_chunks` chunks (once, under its best chunk), minus
+    those that address the model; the rest lose any markup (see safety.py)."""
+    first: dict[str, tuple[int, int, str]] = {}  # sentence id -> (chunk rank, position, text)
+    chunks = retrieval.chunks[:max_chunks]
+    for rank, ch in enumerate(chunks):
+        doc = str(ch.meta.get("doc_id", ""))
+        for pos, text in sentences_of_chunk(ch.text, ch.meta).items():
+            first.setdefault(sentence_id(doc, pos), (rank, pos, text))
+    ids, vecs = sentence_vectors(list(first))
+    keep = [i for i, sid in enumerate(ids) if not is_instruction(first[sid][2])]
+    flagged = len(ids) - len(keep)
+    if flagged:
+        ids, vecs = [ids[i] for i in keep], (vecs[keep] if vecs.size else vecs)
+    texts = [clean_passage(first[sid][2]) for sid in ids]
+    return Candidates(
+        ids=ids, texts=texts, toks=[terms(t) for t in texts], metas=[chunks[first[s][0]].meta for s in ids],
+        rank=[first[s][0] for s in ids], pos=[first[s][1] for s in ids], vecs=vecs, flagged=flagged,
+    )  # fmt: skip
+
+
+def score(c: Candidates, idf: dict[str, float], retrieval: Retrieval, w: ContextSettings) -> None:
+    """Lexical + dense + the chunk's rank, plus boosts for the outlet and date the question names."""
+    lex = sentence_bm25(idf, c.toks)
+    c.lex = lex / (lex.max() + 1e-9) if lex.size and lex.max() > 0 else lex
+    c.dense = c.vecs @ retrieval.query_vector if c.vecs.size else np.zeros(len(c.ids))
+    prior = np.array([1.0 / (1.0 + w.rank_decay * r) for r in c.rank])
+    c.score = w.lexical_weight * c.lex + w.dense_weight * c.dense + w.rank_weight * prior
+    hints = retrieval.hints
+    if hints.outlets:
+        c.score += w.outlet_weight * np.array([m.get("source") in hints.outlets for m in c.metas], dtype=float)
+    if hints.days:
+        days = [int(m.get("published_day", -1)) for m in c.metas]
+        c.score += w.date_weight * np.array([any(abs(d - h) <= 1 for h in hints.days) for d in days], dtype=float)
+
+
+_PART_SPLIT = re.compile(
+    r"[,;]\s*(?:(?:and|while|whereas|but)\s+)?|\s+\b(?:and|while|whereas|but|compared (?:to|with)|as well as)\b\s+",
+    re.IGNORECASE,
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """Split a multi-part question at its conjunctions; parts need 3+ content terms.
+
+    >>> question_parts("Did TechCrunch report that Apple sued Epic, and did The Verge say that Google won the appeal?")
+    ['Did TechCrunch report that Apple sued Epic', 'did The Verge say that Google won the appeal?']
+    >>> question_parts("Who engaged in a rumored romance with a Chiefs TE, who made a friendship bracelet as a gesture?")
+    ['Who engaged in a rumored romance with a Chiefs TE', 'who made a friendship bracelet as a gesture?']
+    """
+    parts = [p.strip() for p in _PART_SPLIT.split(question) if p and p.strip()]
+    good = [p for p in parts if len(terms(p)) >= 3]
+    return good if len(good) > 1 else []
+
+
+def reading_order(c: Candidates, question: str, idf: dict[str, float], lexical: LexicalIndex | None,
+                  embed: Embed | None, w: ContextSettings) -> list[int]:  # fmt: skip
+    """Candidates in the order they are taken: first the best sentences for each part of a
+    multi-part question (so every report a comparison names is represented), then by score."""
+    assert c.score is not None and c.lex is not None and c.dense is not None
+    order: list[int] = []
+    parts = question_parts(question) if w.decompose else []
+    if len(parts) > 1:
+        base = c.score - w.lexical_weight * c.lex - w.dense_weight * c.dense
+        part_vecs = embed(parts) if embed is not None and c.vecs.size else None
+        for k, part in enumerate(parts):
+            p_idf = {t: idf.get(t, lexical.idf(t) if lexical else 1.0) for t in dict.fromkeys(terms(part))}
+            p_lex = sentence_bm25(p_idf, c.toks)
+            if p_lex.max() <= 0:
+                continue
+            p_dense = c.vecs @ part_vecs[k] if part_vecs is not None else c.dense
+            p_score = w.lexical_weight * p_lex / p_lex.max() + w.dense_weight * p_dense + base
+            order += [int(i) for i in np.argsort(-p_score)[: w.part_sentences]]
+    return order + [int(i) for i in np.argsort(-c.score)]
+
+
+class Selector:
+    """Takes sentences in reading order until a token budget is spent; an article's
+    header is paid once, when its first sentence is taken."""
+
+    def __init__(self, c: Candidates, order: list[int]):
+        self.c, self.order = c, order
+        self.cost = [count_tokens(t) + 1 for t in c.texts]
+        self._header: dict[str, int] = {}
+
+    def header_cost(self, i: int) -> int:
+        m = self.c.metas[i]
+        doc = str(m.get("doc_id", ""))
+        if doc not in self._header:
+            header = source_header(99, str(m.get("title", "")), str(m.get("source", "")), str(m.get("published", "")))
+            self._header[doc] = count_tokens(header) + 6
+        return self._header[doc]
+
+    def select(self, budget: int) -> dict[str, list[int]]:
+        """doc_id -> candidate indexes, in the order taken."""
+        picked: dict[str, list[int]] = {}
+        taken: set[int] = set()
+        used = 0
+        for i in self.order:
+            if i in taken:
+                continue
+            doc = str(self.c.metas[i].get("doc_id", ""))
+            cost = self.cost[i] + (0 if doc in picked else self.header_cost(i))
+            if used + cost > budget:
+                continue
+            picked.setdefault(doc, []).append(i)
+            taken.add(i)
+            used += cost
+        return picked
+
+
+def make_sources(c: Candidates, picked: dict[str, list[int]], chunks: list[RetrievedChunk]) -> list[Source]:
+    """One numbered source per article, in the order its best sentence was taken."""
+    assert c.score is not None
+    sources: list[Source] = []
+    for doc, idx in picked.items():
+        best = chunks[min(c.rank[i] for i in idx)]
+        m = best.meta
+        in_order = sorted(idx, key=lambda i: c.pos[i])
+        sources.append(Source(
+            n=len(sources) + 1, doc_id=doc, title=str(m.get("title", "")), outlet=str(m.get("source", "")),
+            url=str(m.get("url", "")), published=str(m.get("published", "")),
+            score=round(float(max(c.score[i] for i in idx)), 4), passage=best.text,
+            chunk_ids=[ch.id for ch in chunks if ch.meta.get("doc_id") == doc],
+            sentences=[c.texts[i] for i in in_order], positions=[c.pos[i] for i in in_order],
+        ))  # fmt: skip
+    return sources
+
+
+def build_context(question: str, retrieval: Retrieval, sentence_vectors: SentenceVectors, budget_tokens: int,
+                  settings: ContextSettings, max_chunks: int, lexical: LexicalIndex | None = None,
+                  embed: Embed | None = None) -> Context:  # fmt: skip
+    """Select the best sentences of the top `max_chunks` chunks within `budget_tokens`.
+
+    `sentence_vectors(ids) -> (ids, vectors)` fetches candidate sentences' vectors (the
+    store); `embed(texts) -> vectors`, when given, embeds the parts of a multi-part question.
+    """
+    idf = {t: (lexical.idf(t) if lexical else 1.0) for t in dict.fromkeys(terms(question))}
+    c = gather(retrieval, sentence_vectors, max_chunks)
+    if not c.ids:
+        return Context([], 0, 0.0, 0.0, c.flagged)
+    score(c, idf, retrieval, settings)
+    selector = Selector(c, reading_order(c, question, idf, lexical, embed, settings))
+    picked = selector.select(budget_tokens)
+    # The refusal floor measures the evidence available, not what fits a short prompt: it
+    # looks at `evidence_tokens` of the best sentences whatever the prompt budget.
+    evidence = picked if budget_tokens >= settings.evidence_tokens else selector.select(settings.evidence_tokens)
+    sources = make_sources(c, picked, retrieval.chunks[:max_chunks])
+    best_dense = max(retrieval.sentence_scores.values(), default=0.0)
+    coverage = evidence_coverage(idf, [(c.toks[i], c.metas[i]) for idx in evidence.values() for i in idx])
+    return Context(sources, count_tokens(format_sources(sources)), coverage, best_dense, c.flagged)

@@ -1,0 +1,138 @@
+"""The answer stage: context -> prompt -> streamed model text -> checked, cited `Answer`.
+
+Every refusal is decided by the policy (refusal.py); this module builds the prompt, runs
+the model (with the Yes/No verdict read from its first-token log-odds where the model can
+give them) and hands the draft to the citation check and `compose`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import cast
+
+from rag.answer import prompts
+from rag.answer.citations import CitationChecker, Similarity
+from rag.answer.compose import Draft, compose, make_answer
+from rag.answer.context import Context
+from rag.answer.refusal import Evidence, RefusalPolicy
+from rag.answer.safety import clean_answer
+from rag.config import CheckSettings
+from rag.providers.llm import ChatModel, LLMEvent, LogitModel, Message
+from rag.types import Answer, Token
+
+_AUX = r"(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might)"
+_YES_NO = re.compile(rf"^\s*{_AUX}\b|,\s*{_AUX}\s+(there|the|it|they|both|this|that|these|those|any)\b", re.IGNORECASE)
+_WH = re.compile(r"^\s*(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
+_ENDS_SENTENCE = re.compile(r"[.!?]\s*(\[\d+\])*\s*$")
+
+
+def is_yes_no(question: str) -> bool:
+    """Whether the question expects Yes or No.
+
+    >>> is_yes_no("Did TechCrunch report a merger?"), is_yes_no("Which company merged?")
+    (True, False)
+    >>> is_yes_no("Between the two reports, was there a change in tone?")
+    True
+    """
+    return not _WH.match(question) and bool(_YES_NO.search(question))
+
+
+def build_messages(question: str, context: Context, system: str = prompts.SYSTEM) -> list[Message]:
+    hint = prompts.HINT_YES_NO if is_yes_no(question) else prompts.HINT_OPEN
+    user = prompts.USER.format(sources=prompts.format_sources(context.sources), question=question, hint=hint)
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def fit_context(question: str, context: Context, llm: ChatModel, max_tokens: int) -> tuple[Context, str]:
+    """The context and system prompt that fit the model's context window with the answer:
+    the worked examples go first (a small window), then the last sources, sentence by sentence."""
+
+    def needed(ctx: Context, system: str) -> int:
+        msgs = build_messages(question, ctx, system)
+        return sum(llm.count_tokens(m["content"]) + 8 for m in msgs) + max_tokens
+
+    if needed(context, prompts.SYSTEM) <= llm.n_ctx:
+        return context, prompts.SYSTEM
+    sources = list(context.sources)
+    while sources and needed(replace(context, sources=sources), prompts.RULES) > llm.n_ctx:
+        last = sources[-1]
+        if len(last.sentences) > 1:  # an article's sentences go one by one, then the article
+            sources[-1] = replace(last, sentences=last.sentences[:-1], positions=last.positions[:-1])
+        else:
+            sources.pop()
+    return replace(context, sources=sources), prompts.RULES
+
+
+@dataclass
+class Generation:
+    """How the model is asked: its limits and the Yes/No verdict threshold (None: off)."""
+
+    max_tokens: int
+    temperature: float
+    yes_no_threshold: float | None
+    check: CheckSettings
+
+
+def stream_draft(draft: Draft, llm: ChatModel, messages: list[Message], question: str, g: Generation,
+                 timings: dict[str, float], started: float) -> Iterator[Token]:  # fmt: skip
+    """Stream the model's tokens into `draft`. Small models answer Yes/No with a strong
+    bias, so where the model reads out its logits the first word is decided here, from its
+    own log-odds against a threshold calibrated on dev data; it then writes the supporting
+    fact after that word."""
+    events: Iterator[LLMEvent] = llm.stream(messages, max_tokens=g.max_tokens, temperature=g.temperature)
+    if g.yes_no_threshold is not None and is_yes_no(question) and llm.reads_logits:
+        logit_model = cast(LogitModel, llm)
+        draft.logodds = logit_model.yes_no_logodds(messages)
+        if draft.logodds is not None:
+            draft.verdict = "Yes" if draft.logodds > g.yes_no_threshold else "No"
+            timings["first_token"] = time.perf_counter() - started
+            draft.raw = draft.verdict + ","
+            yield Token(draft.raw)
+            events = logit_model.stream_after(messages, draft.raw, max_tokens=g.max_tokens, temperature=g.temperature)
+    for ev in events:
+        if ev.text:
+            timings.setdefault("first_token", time.perf_counter() - started)
+            draft.raw += ev.text
+            yield Token(ev.text)
+        if ev.finish_reason:
+            draft.finish, draft.prompt_tokens, draft.completion_tokens = ev.finish_reason, ev.prompt_tokens, ev.completion_tokens
+
+
+def check_draft(draft: Draft, question: str, context: Context, similarity: Similarity | None, s: CheckSettings) -> None:
+    """Run the citation check on the draft; a last sentence cut off by the token limit goes."""
+    checker = CitationChecker(question, similarity, s)
+    draft.checked = checker.check(clean_answer(draft.raw), {src.n: src for src in context.sources})
+    if draft.finish == "length" and draft.checked and not _ENDS_SENTENCE.search(draft.raw):
+        draft.checked = draft.checked[:-1] or draft.checked
+
+
+def generate(question: str, context: Context, llm: ChatModel, g: Generation, policy: RefusalPolicy, *,
+             timings: dict[str, float], started: float, prompt_question: str | None = None,
+             similarity: Similarity | None = None) -> Iterator[Token | Answer]:  # fmt: skip
+    """Stream the model's tokens, then yield the checked `Answer` (or a refusal) last."""
+    asked = prompt_question or question
+    context, system = fit_context(asked, context, llm, g.max_tokens)
+    evidence = Evidence(question, context, window=llm.n_ctx)
+    if why := policy.reason("prompt", evidence):
+        timings["total"] = time.perf_counter() - started
+        yield make_answer(question, context, timings, refusal=why)
+        return
+    draft = Draft(model=llm.name)
+    t_gen = time.perf_counter()
+    yield from stream_draft(draft, llm, build_messages(asked, context, system), question, g, timings, started)
+    timings["generate"] = time.perf_counter() - t_gen
+    t_check = time.perf_counter()
+    evidence.raw, evidence.verdict = draft.raw, draft.verdict
+    if not (why := policy.reason("draft", evidence)):
+        check_draft(draft, question, context, similarity, g.check)
+        evidence.checked = draft.checked
+        why = policy.reason("checked", evidence)
+    timings["check"] = time.perf_counter() - t_check
+    timings["total"] = time.perf_counter() - started
+    if why:
+        yield make_answer(question, context, timings, refusal=why, draft=draft)
+    else:
+        yield compose(question, context, draft, timings, g.check.conflict_shared)

@@ -1,0 +1,110 @@
+"""Every reason to refuse, in one ordered list.
+
+Grounding is enforced, not requested: a check runs at each point of answering where
+the evidence can be judged, and the first that fails gives the refusal and its reason,
+shown to the person who asked.
+
+- "question": before the model is called (names no article mentions, nothing retrieved,
+  evidence under the floor); the model is never loaded for these.
+- "prompt": the prompt is built (no room in the model's window for any source).
+- "draft": the model has written (nothing, or a decline).
+- "checked": after the citation check (nothing survived it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from rag.answer.context import Context
+from rag.config import RefusalSettings
+from rag.retrieve.subjects import UnknownSubjects
+from rag.types import AnswerSentence
+
+_DECLINE = re.compile(
+    r"(do(?:es)? not (?:cover|contain|mention|provide|say)|not (?:mentioned|covered|stated) in|"
+    r"no (?:information|mention)|insufficient information|cannot (?:be )?(?:determine|answer|find)|"
+    r"can't (?:determine|answer)|unable to (?:determine|answer|find)|not enough information)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Evidence:
+    """What the checks read, filled in as answering proceeds."""
+
+    question: str
+    context: Context
+    unknown: UnknownSubjects = field(default_factory=UnknownSubjects)
+    window: int = 0  # the model's context window, when no source fits in it
+    raw: str | None = None  # what the model wrote
+    checked: list[AnswerSentence] | None = None  # its sentences after the citation check
+    verdict: str = ""  # a Yes/No verdict decided from the model's log-odds
+
+
+@dataclass(frozen=True)
+class Check:
+    stage: str  # "question", "prompt", "draft" or "checked"
+    name: str
+    reason: Callable[[Evidence, RefusalSettings], str | None]  # why to refuse, or None
+
+
+def _unknown_subject(e: Evidence, s: RefusalSettings) -> str | None:
+    return e.unknown.reason() if s.check_names and e.unknown else None
+
+
+def _nothing_retrieved(e: Evidence, s: RefusalSettings) -> str | None:
+    return None if e.context.sources else "nothing was retrieved"
+
+
+def _weak_evidence(e: Evidence, s: RefusalSettings) -> str | None:
+    if e.context.coverage >= s.min_evidence:
+        return None
+    return f"the best evidence covers {e.context.coverage:.0%} of the question (floor {s.min_evidence:.0%})"
+
+
+def _no_room(e: Evidence, s: RefusalSettings) -> str | None:
+    return None if e.context.sources else f"the model's context window ({e.window} tokens) has no room for a source"
+
+
+def _model_declined(e: Evidence, s: RefusalSettings) -> str | None:
+    raw = e.raw or ""
+    if not raw.strip():
+        return "the model found no answer in the sources"
+    # A short answer that says the sources lack it, with no citation: the model declined.
+    declined = _DECLINE.search(raw) and len(raw) < s.declined_max_chars and not re.search(r"\[\d", raw)
+    return "the model found no answer in the sources" if declined else None
+
+
+def _nothing_supported(e: Evidence, s: RefusalSettings) -> str | None:
+    checked = e.checked or []
+    if e.verdict or any(x.supported and x.cites for x in checked):
+        return None
+    return f"no sentence of the model's answer was supported ({checked[0].reason if checked else 'empty answer'})"
+
+
+CHECKS: list[Check] = [
+    Check("question", "unknown subject", _unknown_subject),
+    Check("question", "nothing retrieved", _nothing_retrieved),
+    Check("question", "weak evidence", _weak_evidence),
+    Check("prompt", "no room for a source", _no_room),
+    Check("draft", "model declined", _model_declined),
+    Check("checked", "nothing supported", _nothing_supported),
+]
+
+
+class RefusalPolicy:
+    """Runs the checks of one stage in order; the first reason found refuses."""
+
+    def __init__(self, settings: RefusalSettings, checks: list[Check] | None = None):
+        self.settings = settings
+        self.checks = CHECKS if checks is None else checks
+
+    def reason(self, stage: str, evidence: Evidence) -> str | None:
+        for check in self.checks:
+            if check.stage == stage:
+                why = check.reason(evidence, self.settings)
+                if why:
+                    return why
+        return None

@@ -1,0 +1,187 @@
+"""Per-format article readers: text (with header lines), Markdown, HTML, and JSON records
+in the MultiHop-RAG corpus format. Each turns a file's text into `Article`s or raises
+ValueError with the reason; `files.py` turns any fault into a skipped row."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping
+
+from rag.text.dates import parse_date
+from rag.types import Article
+
+_DATE_PREFIX = re.compile(r"^\s*date[:\s]\s*(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
+_HEADER_LINE = re.compile(
+    r"^(title|source|outlet|url|author|category|date|published|published_at)\s*:\s*(.*)$",
+    re.IGNORECASE,
+)
+
+
+def make_doc_id(url: str, origin: str, record: int | None = None) -> str:
+    """Identity of an article: its url when it has one, else its absolute path."""
+    key = f"url:{url.strip()}" if url.strip() else f"file:{origin}" + (f"#{record}" if record is not None else "")
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _clean(value: object) -> str:
+    text = "" if value is None else str(value).strip()
+    return "" if text.lower() in {"none", "null", "nan"} else text
+
+
+def derive_title(body: str, max_words: int = 12) -> str:
+    """A title for an article that has none: the start of its first sentence."""
+    first = re.split(r"(?<=[.!?])\s", body.strip(), maxsplit=1)[0]
+    words = first.split()
+    return " ".join(words[:max_words]) + ("…" if len(words) > max_words else "")
+
+
+def _normalise_body(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = re.sub(r"[ \t\u00a0]+", " ", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()
+
+
+def article_from_fields(fields: Mapping[str, object], body: str, origin: str, record: int | None = None) -> Article:
+    """An article from its metadata fields (any of the names the formats use) and body."""
+    body = _normalise_body(body)
+    url = _clean(fields.get("url"))
+    return Article(
+        doc_id=make_doc_id(url, origin, record),
+        title=_clean(fields.get("title")) or derive_title(body),
+        source=_clean(fields.get("source") or fields.get("outlet")),
+        url=url,
+        published=parse_date(fields.get("published_at") or fields.get("date") or fields.get("published")),
+        author=_clean(fields.get("author")),
+        category=_clean(fields.get("category")),
+        body=body,
+        origin=origin,
+    )
+
+
+def decode_bytes(raw: bytes) -> str:
+    """Decode UTF-8 (with or without BOM); fall back to cp1252 for legacy files.
+
+    Raises ValueError for data that is not text at all.
+    """
+    if b"\x00" in raw[:8192]:
+        raise ValueError("binary file (NUL bytes)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise ValueError("not UTF-8 and not cp1252 text") from exc
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(5, len(text) // 200):
+        raise ValueError("binary or unknown encoding")
+    return text
+
+
+def read_text(text: str, origin: str, markdown: bool) -> Article:
+    meta: dict[str, str] = {}
+    m = _DATE_PREFIX.match(text)
+    if m:  # the seed format: "date YYYY-MM-DD" before the body
+        meta["date"] = m.group(1)
+        text = text[m.end() :]
+    if markdown and text.lstrip().startswith("---"):  # YAML-like front matter
+        fm = re.match(r"\s*---\s*\n(.*?)\n---\s*\n", text, re.DOTALL)
+        if fm:
+            for line in fm.group(1).splitlines():
+                hm = _HEADER_LINE.match(line.strip())
+                if hm:
+                    meta[hm.group(1).lower()] = hm.group(2).strip().strip("\"'")
+            text = text[fm.end() :]
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines) and i < 12:
+        hm = _HEADER_LINE.match(lines[i].strip())
+        if not hm:
+            break
+        meta[hm.group(1).lower()] = hm.group(2).strip()
+        i += 1
+    text = "\n".join(lines[i:])
+    if markdown:
+        hm2 = re.match(r"\s*#\s+(.+)\n", text)
+        if hm2 and "title" not in meta:
+            meta["title"] = hm2.group(1).strip()
+            text = text[hm2.end() :]
+        # Keep the words, drop markdown link/image syntax (images are never rendered).
+        text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+        text = re.sub(r"^#{1,6}\s*", "", text, flags=re.MULTILINE)
+    return article_from_fields(meta, text, origin)
+
+
+def read_html(text: str, origin: str) -> Article:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(text, "html.parser")
+
+    def meta_content(*names: str) -> str:
+        for name in names:
+            tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
+            if tag and tag.get("content"):
+                return str(tag["content"]).strip()
+        return ""
+
+    title = meta_content("og:title") or (soup.title.get_text(strip=True) if soup.title else "")
+    h1 = soup.find("h1")
+    if not title and h1:
+        title = h1.get_text(" ", strip=True)
+    canonical = soup.find("link", attrs={"rel": "canonical"})
+    url = meta_content("og:url") or (str(canonical["href"]) if canonical and canonical.get("href") else "")
+    time_tag = soup.find("time")
+    published = meta_content("article:published_time", "date", "pubdate") or (
+        str(time_tag.get("datetime")) if time_tag and time_tag.get("datetime") else ""
+    )
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe"]):
+        tag.decompose()
+    root = soup.find("article") or soup.body or soup
+    blocks = [el.get_text(" ", strip=True) for el in root.find_all(["p", "li", "h2", "h3", "blockquote"])]
+    body = "\n\n".join(b for b in blocks if b) or root.get_text("\n", strip=True)
+    body = _normalise_body(body)
+    return Article(
+        doc_id=make_doc_id(url, origin),
+        title=title or derive_title(body),
+        source=meta_content("og:site_name", "publisher"),
+        url=url,
+        published=parse_date(published),
+        author=meta_content("author", "article:author"),
+        body=body,
+        origin=origin,
+    )
+
+
+def article_from_record(rec: object, origin: str, index: int | None) -> Article:
+    """A JSON record in the MultiHop-RAG corpus format -> Article (ValueError if unusable)."""
+    if not isinstance(rec, dict):
+        raise ValueError("record is not an object")
+    body = rec.get("body") or rec.get("text") or rec.get("content")
+    if not isinstance(body, str) or not body.strip():
+        raise ValueError("record has no body text")
+    return article_from_fields(rec, body, origin, index)
+
+
+def records(text: str, jsonl: bool) -> Iterator[tuple[int, object | ValueError]]:
+    if jsonl:
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield n, ValueError(f"invalid JSON ({exc.msg})")
+        return
+    data = json.loads(text)  # a broken file raises; the caller reports it
+    if isinstance(data, dict) and isinstance(data.get("articles"), list):
+        data = data["articles"]
+    if isinstance(data, dict):
+        data = [data]
+    if not isinstance(data, list):
+        raise ValueError("JSON is neither a record nor a list of records")
+    yield from enumerate(data)

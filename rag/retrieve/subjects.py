@@ -1,0 +1,93 @@
+"""The named subjects of a question, and whether the collection knows them at all.
+
+A question about a person no article mentions ("What did David Sutter fund?"), or about
+what an outlet the collection holds no articles from reported ("a Bloomberg report on
+..."), cannot be answered from these articles however well a model writes; a small model
+answers it anyway. The MultiHop-RAG unanswerable questions are built exactly so (they name
+outlets and people outside the corpus), and so are many real ones. The check is
+deterministic, costs a few milliseconds, and runs before the model is called: a name
+that occurs nowhere in the collection is reason enough to refuse, and the refusal says
+which name, so a misspelt one is easy to fix.
+
+Names are runs of capitalised words, split at "and" and at possessives ("Elon Musk's X"
+is "Elon Musk" and "X"); a name is known when its words occur, in order, in some article
+(title, outlet or text). Outlets are checked separately, against the outlets the
+collection holds, where the question refers to one ("an article by Reuters", "a Bloomberg
+report", "as reported by CNN").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from rag.retrieve.hints import outlet_aliases
+from rag.text.names import normalise, publisher_mentions, question_names
+from rag.text.terms import terms
+
+
+@dataclass
+class UnknownSubjects:
+    names: list[str] = field(default_factory=list)  # named, but in no article
+    outlets: list[str] = field(default_factory=list)  # cited as a publisher the collection lacks
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.outlets)
+
+    def reason(self) -> str:
+        bits = []
+        if self.outlets:
+            bits.append("the collection holds no articles from " + _listing(self.outlets))
+        if self.names:
+            bits.append("no article mentions " + _listing(self.names))
+        return "; ".join(bits)
+
+
+def _listing(items: list[str]) -> str:
+    quoted = [f"'{i}'" for i in items]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+class SubjectIndex:
+    """Answers "does any article mention this name?" over the collection in memory.
+
+    `candidates(name) -> texts` returns the texts that might hold the name (the BM25
+    index's best hits for it); the name is known when one of them holds its words in order.
+    This avoids a second full-text index: the lexical index already narrows 100,000
+    chunks to a few dozen in milliseconds.
+    """
+
+    def __init__(self, outlets: Iterable[str], candidates: Callable[[str], list[str]]):
+        self._aliases = {normalise(a) for o in outlets if o for a in outlet_aliases(o)}
+        self._aliases |= {a[4:] for a in self._aliases if a.startswith("the ")}
+        self._candidates = candidates
+        self._cache: dict[str, bool] = {}
+
+    def is_outlet(self, name: str) -> bool:
+        n = normalise(name)
+        n = n[4:] if n.startswith("the ") else n
+        return any(n == a or a.startswith(n + " ") or n.startswith(a + " ") for a in self._aliases)
+
+    def is_mentioned(self, name: str) -> bool:
+        """Whether some article holds the name's words in order; a name of three or more
+        words also counts when they all occur in one passage ("Chelsea Football Club" in
+        an article that writes "Chelsea" and "the club")."""
+        n = normalise(name)
+        if not n or not terms(name):  # "X", "U.S.", "AM": too short or too common to look up
+            return True
+        if n not in self._cache:
+            padded, words = f" {n} ", set(n.split())
+            texts = [f" {normalise(t)} " for t in self._candidates(name)]
+            self._cache[n] = any(padded in t for t in texts) or (
+                len(words) >= 3 and any(words <= set(t.split()) for t in texts)
+            )
+        return self._cache[n]
+
+    def unknown(self, question: str) -> UnknownSubjects:
+        """The question's names that no article mentions, and the outlets it cites that the collection lacks."""
+        outlets = [o for o in publisher_mentions(question) if not self.is_outlet(o)]
+        names = [
+            n for n in question_names(question)
+            if n not in outlets and not self.is_outlet(n) and not self.is_mentioned(n)
+        ]  # fmt: skip
+        return UnknownSubjects(names, outlets)

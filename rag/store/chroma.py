@@ -1,0 +1,300 @@
+"""Chroma: an embedded folder or a server; stable ids, upserts, and a recorded fingerprint.
+
+Three collections per generation: `<name>_sentences` holds every sentence's embedding and
+metadata but not its text (dense search runs at sentence level; the text is sliced from
+the chunk that holds it, see `sentences_of_chunk`); `<name>_chunks` holds the chunks
+(text, metadata, and the mean of their sentences' vectors); `<name>_articles` holds one
+record per article (content hash, metadata) so unchanged articles are skipped, removed
+ones found, and the corpus listed without scanning every chunk. `state.py` keeps which
+generation is active and a version stamp.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from rag.config import StoreSettings
+from rag.errors import EmbeddingMismatch, StoreUnavailable
+from rag.store.client import connect, reopen
+from rag.store.layout import INDEX_FORMAT
+from rag.store.state import NO_VECTOR, StoreState, call, collection_names
+from rag.text.dates import day_number
+from rag.types import Article, Chunk, Sentence
+
+
+@dataclass
+class StoredChunk:
+    id: str
+    text: str
+    meta: dict[str, Any]
+    score: float = 0.0  # cosine similarity for dense hits
+
+
+class ChunkStore:
+    """The chunk and article collections of one store (folder or server)."""
+
+    def __init__(self, settings: StoreSettings, client: Any = None):
+        self.settings = settings
+        self.is_server = bool(settings.host)
+        self.generation = 0
+        self.version = ""
+        self._identity: tuple[str, int] | None = None
+        self._chunks: Any = None
+        self._articles: Any = None
+        self._sentences: Any = None
+        self._client = client if client is not None else connect(settings)
+        self._state = StoreState(self._client, settings.collection, self.where)
+
+    @property
+    def where(self) -> str:
+        s = self.settings
+        return f"chroma server {s.host}:{s.port}" if s.host else f"folder {s.path}"
+
+    # ------------------------------------------------------------ collections and generations
+
+    def _names(self) -> tuple[str, str, str]:
+        return collection_names(self.settings.collection, self.generation)
+
+    def state(self) -> tuple[int, str]:
+        """(active generation, version) as recorded in the store."""
+        return self._state.read()
+
+    def open(self, embedding_identity: str, dim: int, create: bool = True, verify: bool = True) -> None:
+        """Open the active generation's collections and check they were built with this
+        embedding model (`verify=False` only for a rebuild, which replaces them)."""
+        self.generation, self.version = self.state()
+        self._identity = (embedding_identity, dim)
+        try:
+            existing = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
+        except Exception as exc:
+            raise StoreUnavailable(f"cannot list collections in the {self.where}: {exc}") from None
+        if self._names()[0] not in existing and not create:
+            self._chunks = None
+            return
+        self._create_collections(embedding_identity, dim)
+        if verify:
+            self._verify(embedding_identity, dim)
+
+    def _create_collections(self, embedding_identity: str, dim: int) -> None:
+        chunks_name, articles_name, sentences_name = self._names()
+        try:
+            self._chunks = self._client.get_or_create_collection(
+                chunks_name,
+                metadata={"embedding_model": embedding_identity, "embedding_dim": dim, "index_format": INDEX_FORMAT},
+                configuration={"hnsw": {"space": "cosine"}},
+                embedding_function=None,
+            )
+            self._articles = self._client.get_or_create_collection(articles_name, embedding_function=None)
+            self._sentences = self._client.get_or_create_collection(
+                sentences_name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
+        except Exception as exc:
+            raise StoreUnavailable(f"cannot open collections in the {self.where}: {exc}") from None
+
+    def _verify(self, embedding_identity: str, dim: int) -> None:
+        meta = self._chunks.metadata or {}
+        if meta.get("index_format") != INDEX_FORMAT:
+            raise EmbeddingMismatch(
+                f"the store was written in index format '{meta.get('index_format')}', this version needs "
+                f"'{INDEX_FORMAT}'. Re-index with `newsdesk ingest --rebuild PATH...`."
+            )
+        if meta.get("embedding_model") != embedding_identity or int(meta.get("embedding_dim", -1)) != dim:
+            raise EmbeddingMismatch(
+                f"the store was built with embedding '{meta.get('embedding_model')}' "
+                f"(dimension {meta.get('embedding_dim')}), but '{embedding_identity}' (dimension {dim}) "
+                f"is configured. Re-index with `newsdesk ingest --rebuild PATH...`, or set "
+                f"NEWSDESK_EMBEDDING__* back to the model the store was built with."
+            )
+
+    def refresh(self) -> bool:
+        """Follow writes made through another handle or process. Returns True when the
+        store changed since this handle last looked (its readers then rebuild)."""
+        _, version = self.state()
+        if version == self.version:
+            return False
+        if not self.is_server:
+            self._client = reopen(self.settings)
+            self._state = StoreState(self._client, self.settings.collection, self.where)
+        if self._identity is not None:
+            self.open(*self._identity, create=True)
+        self.version = version
+        return True
+
+    def touch(self) -> None:
+        """Record that the content changed (readers rebuild their in-memory view)."""
+        self.version = self._state.write(self.generation)
+
+    def staging(self) -> ChunkStore:
+        """Empty collections for a rebuild, beside the active ones (leftovers of an
+        interrupted rebuild are removed first)."""
+        if self._identity is None:
+            raise StoreUnavailable("open the store before staging a rebuild")
+        self._state.drop_generations(keep=self.generation)
+        new = ChunkStore(self.settings, client=self._client)
+        new.generation, new._identity = self.generation + 1, self._identity
+        new._create_collections(*self._identity)
+        return new
+
+    def promote(self, staged: ChunkStore) -> None:
+        """Make a completed rebuild the active generation, then drop the old one."""
+        self.version = self._state.write(staged.generation)
+        old = self.generation
+        self.generation, self._chunks = staged.generation, staged._chunks
+        self._articles, self._sentences = staged._articles, staged._sentences
+        self._state.drop_generations(keep=self.generation, only=old)
+
+    @property
+    def ready(self) -> bool:
+        return self._chunks is not None
+
+    def _require(self) -> Any:
+        if self._chunks is None:
+            raise StoreUnavailable("the store has no collection yet: run `newsdesk ingest PATH...` first")
+        return self._chunks
+
+    def _call(self, what: str, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        return call(self.where, what, fn, *args, **kwargs)
+
+    # ------------------------------------------------------------ writes
+
+    def max_batch(self) -> int:
+        try:
+            return int(self._client.get_max_batch_size())
+        except Exception:
+            return 1000
+
+    def _batched(self, what: str, fn: Any, ids: list[str], **columns: Any) -> None:
+        """Write or delete in batches under the store's limit (Chroma's local one is 5,461)."""
+        step = max(1, min(self.max_batch(), 2000))
+        for i in range(0, len(ids), step):
+            self._call(what, fn, ids=ids[i : i + step], **{k: v[i : i + step] for k, v in columns.items()})
+
+    def upsert_chunks(self, chunks: list[Chunk], embeddings: np.ndarray) -> None:
+        col = self._require()
+        self._batched("write chunks", col.upsert, [c.id for c in chunks], embeddings=embeddings,
+                      documents=[c.text for c in chunks], metadatas=[c.metadata() for c in chunks])  # fmt: skip
+
+    def upsert_sentences(self, sentences: list[Sentence], embeddings: np.ndarray) -> None:
+        self._require()
+        self._batched("write sentences", self._sentences.upsert, [x.id for x in sentences], embeddings=embeddings,
+                      metadatas=[x.metadata() for x in sentences])  # fmt: skip
+
+    def _ids_of(self, col: Any, what: str, doc_ids: str | list[str]) -> list[str]:
+        where = {"doc_id": doc_ids} if isinstance(doc_ids, str) else {"doc_id": {"$in": list(doc_ids)}}
+        return list(self._call(f"read {what} ids", col.get, where=where, include=[])["ids"])
+
+    def sentence_ids_of(self, doc_ids: str | list[str]) -> list[str]:
+        """Ids of the stored sentences of one article or several."""
+        self._require()
+        return self._ids_of(self._sentences, "sentence", doc_ids)
+
+    def chunk_ids_of(self, doc_ids: str | list[str]) -> list[str]:
+        """Ids of the stored chunks of one article or several."""
+        return self._ids_of(self._require(), "chunk", doc_ids)
+
+    def delete_sentences(self, ids: list[str]) -> None:
+        self._require()
+        self._batched("delete sentences", self._sentences.delete, ids)
+
+    def delete_chunks(self, ids: list[str]) -> None:
+        self._batched("delete chunks", self._require().delete, ids)
+
+    def put_articles(self, records: list[tuple[Article, int]]) -> None:
+        """Record articles (with their chunk counts) as ingested: the last write of an ingest."""
+        if not records:
+            return
+        self._call(
+            "write article records",
+            self._articles.upsert,
+            ids=[a.doc_id for a, _ in records],
+            embeddings=[NO_VECTOR] * len(records),
+            metadatas=[
+                {
+                    "content_hash": a.content_hash,
+                    "title": a.title,
+                    "source": a.source,
+                    "url": a.url,
+                    "published": a.published_iso,
+                    "published_day": day_number(a.published),
+                    "origin": a.origin,
+                    "n_chunks": n,
+                }
+                for a, n in records
+            ],
+        )
+
+    def delete_article(self, doc_id: str) -> int:
+        ids = self.chunk_ids_of(doc_id)
+        self.delete_chunks(ids)
+        self.delete_sentences(self.sentence_ids_of(doc_id))
+        self._call("delete the article record", self._articles.delete, ids=[doc_id])
+        return len(ids)
+
+    # ------------------------------------------------------------ reads
+
+    def articles(self) -> dict[str, dict[str, Any]]:
+        """doc_id -> article record, for the whole store."""
+        if self._articles is None:
+            return {}
+        out: dict[str, dict[str, Any]] = {}
+        offset, page = 0, 5000
+        while True:
+            got = self._call("list articles", self._articles.get, include=["metadatas"], limit=page, offset=offset)
+            for i, meta in zip(got["ids"], got["metadatas"], strict=True):
+                out[i] = dict(meta or {})
+            if len(got["ids"]) < page:
+                return out
+            offset += page
+
+    def count(self) -> int:
+        return 0 if self._chunks is None else int(self._call("count chunks", self._chunks.count))
+
+    def iter_chunks(self, page: int = 5000) -> Iterator[StoredChunk]:
+        """Every stored chunk (for the lexical index), in pages."""
+        col = self._require()
+        offset = 0
+        while True:
+            got = self._call("read chunks", col.get, include=["documents", "metadatas"], limit=page, offset=offset)
+            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+                yield StoredChunk(cid, doc or "", dict(meta or {}))
+            if len(got["ids"]) < page:
+                return
+            offset += page
+
+    def sentence_count(self) -> int:
+        return 0 if self._sentences is None else int(self._call("count sentences", self._sentences.count))
+
+    def search_sentences(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
+        """Nearest sentences by cosine (score = similarity), optionally filtered."""
+        self._require()
+        total = self.sentence_count()
+        if total == 0:
+            return []
+        got = self._call(
+            "search",
+            self._sentences.query,
+            query_embeddings=[np.asarray(vector, dtype=np.float32)],
+            n_results=min(n, total),
+            where=where or None,
+            include=["metadatas", "distances"],
+        )
+        return [
+            StoredChunk(sid, "", dict(meta or {}), score=1.0 - float(dist))
+            for sid, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0], strict=True)
+        ]
+
+    def sentence_vectors(self, ids: list[str]) -> tuple[list[str], np.ndarray]:
+        """(ids found, embeddings) for the given sentence ids, in the order asked."""
+        self._require()
+        if not ids:
+            return [], np.zeros((0, 0), dtype=np.float32)
+        got = self._call("read sentences", self._sentences.get, ids=ids, include=["embeddings"])
+        pos = {sid: i for i, sid in enumerate(got["ids"])}
+        found = [sid for sid in ids if sid in pos]
+        emb = np.asarray(got["embeddings"], dtype=np.float32)
+        order = [pos[sid] for sid in found]
+        return found, emb[order] if len(order) else emb[:0]

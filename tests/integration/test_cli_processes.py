@@ -1,0 +1,101 @@
+"""Several units at once in real processes: the CLI as a separate writer or reader of one
+store folder, with the fake models."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from rag.pipeline import Pipeline
+from tests.fixtures.paths import ROOT, SEEDS, without_privileges
+from tests.fixtures.pipelines import cli_env, make_settings
+
+
+def _corpus(tmp_path: Path, n: int = 3, sub: str = "") -> Path:
+    folder = tmp_path / "articles"
+    target = folder / sub if sub else folder
+    target.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (target / f"{sub}a{i}.txt").write_text(
+            f"title: Story {sub}{i}\nsource: Outlet {i}\ndate: 2023-10-0{i + 1}\n\n"
+            + " ".join(f"Sentence {j} of story {sub}{i} says something about topic {i}." for j in range(30))
+        )
+    return folder
+
+
+def test_sync_keeps_everything_under_an_unreadable_folder(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path, 1)
+    _corpus(tmp_path, 2, sub="locked")
+    env = cli_env(tmp_path)
+    cli = [sys.executable, "-m", "rag.cli", "ingest"]
+    subprocess.run([*cli, str(folder)], env=env, cwd=ROOT, check=True, capture_output=True)
+    (folder / "locked").chmod(0)
+    try:
+        run = subprocess.run([*without_privileges(), *cli, "--sync", str(folder)], env=env, cwd=ROOT,
+                             capture_output=True, text=True, timeout=300)  # fmt: skip
+    finally:
+        (folder / "locked").chmod(0o755)
+    assert run.returncode == 0, run.stderr
+    assert "unreadable folder" in run.stderr and re.search(r"removed \(--sync\)\s*│ 0 ", run.stderr), run.stderr
+    settings = make_settings(tmp_path)
+    assert len(Pipeline(settings).store.articles()) == 3
+
+
+def test_deeply_nested_json_through_the_cli_is_a_skipped_row_not_a_traceback(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path, 2)
+    (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    run = subprocess.run([sys.executable, "-m", "rag.cli", "ingest", str(folder)], env=cli_env(tmp_path), cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert run.returncode == 0 and "Traceback" not in run.stderr and "deep.json" in run.stderr
+    assert re.search(r"added\s*│ 2 ", run.stderr), run.stderr
+
+
+def test_a_reader_process_sees_a_corrected_article_with_the_same_chunk_count(tmp_path: Path) -> None:
+    """Two processes, one store folder: `newsdesk chat` keeps its pipeline open while a
+    separate `newsdesk ingest` corrects an article (same length, same chunk count)."""
+    article = tmp_path / "rates.txt"
+    article.write_text("title: Rates\nsource: Fortune\ndate: 2023-10-02\n\nThe central bank of Freedonia set its rate at 7.5 percent.")
+    env = cli_env(tmp_path)
+    ingest = [sys.executable, "-m", "rag.cli", "ingest", str(article)]
+    subprocess.run(ingest, env=env, cwd=ROOT, check=True, capture_output=True)
+    chat = subprocess.Popen([sys.executable, "-m", "rag.cli", "chat"], env=env, cwd=ROOT, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    assert chat.stdin and chat.stdout
+    try:
+        question = "What rate did the Freedonia central bank set?\n"
+        chat.stdin.write(question)
+        chat.stdin.flush()
+        first = _read_answer(chat.stdout)
+        article.write_text(article.read_text().replace("7.5", "8.5"))
+        subprocess.run(ingest, env=env, cwd=ROOT, check=True, capture_output=True)
+        chat.stdin.write(question)
+        chat.stdin.flush()
+        second = _read_answer(chat.stdout)
+    finally:
+        chat.kill()
+    assert "7.5" in first and "8.5" in second and "7.5" not in second, (first, second)
+
+
+def _read_answer(stream) -> str:  # type: ignore[no-untyped-def]
+    lines = []
+    for line in stream:
+        lines.append(line)
+        if line.startswith("Sources:") or "do not cover" in line:
+            break
+    return "".join(lines)
+
+
+def test_running_app_sees_articles_ingested_by_another_writer(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    reader = Pipeline(settings)
+    reader.ingest([SEEDS])
+    assert reader.ask("What rate did the Freedonia central bank set?").refused
+    extra = tmp_path / "new.txt"
+    extra.write_text("title: Rates\nsource: Fortune\ndate: 2023-10-02\n\nThe central bank of Freedonia set its rate at 7.5 percent.")
+    subprocess.run([sys.executable, "-m", "rag.cli", "ingest", str(extra)], env=cli_env(tmp_path), cwd=ROOT, check=True,
+                   capture_output=True)  # another process, same store  # fmt: skip
+    ans = reader.ask("What rate did the Freedonia central bank set?")
+    assert not ans.refused and "7.5" in ans.text
+

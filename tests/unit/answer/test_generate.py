@@ -1,0 +1,72 @@
+"""The answer stage with a scripted model: citations mapped and checked, removed sentences
+reported, cut streams marked, the prompt fitted to the model's window."""
+
+from __future__ import annotations
+
+from rag import query
+from tests.fakes import QueueModel
+
+Q = "How many settlements near Bakhmut were bombarded?"
+
+
+def test_query_returns_a_cited_answer(seeded_fake_pipeline) -> None:  # type: ignore[no-untyped-def]
+    ans = query(Q, pipeline=seeded_fake_pipeline)
+    assert not ans.refused and ans.citations
+    assert {c.n for c in ans.citations} <= {s.n for s in ans.sources}
+    cite = ans.citations[0]
+    assert cite.published == "2023-02-14" and cite.quote and cite.title.startswith("NATO")
+    assert {"retrieve", "first_token", "total"} <= set(ans.timings)
+
+
+def test_markers_to_unknown_sources_are_dropped(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    ans = seeded_with(QueueModel("Sixteen settlements had been bombarded near Bakhmut [1][7].")).ask(Q)
+    assert [c.n for c in ans.citations] == [1] and "[7]" not in ans.text
+
+
+def test_invented_number_is_removed_and_reported(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    llm = QueueModel("16 settlements had been bombarded near Bakhmut [1]. About 400 tanks were destroyed there [1].")
+    ans = seeded_with(llm).ask(Q)
+    assert "400" not in ans.text and ans.removed == ["About 400 tanks were destroyed there."]
+    assert any("400" in s.reason for s in ans.sentences if not s.supported)
+
+
+def test_fabricated_answer_becomes_a_refusal(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    llm = QueueModel("Argentina won it after beating France on penalties [1].")
+    ans = seeded_with(llm).ask("What happened near Bakhmut on Monday?")
+    assert llm.calls, "the question must reach the model for this test to mean anything"
+    assert ans.refused and not ans.citations and "not in the cited passage" in ans.refusal_reason
+
+
+def test_cut_stream_is_marked_incomplete(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    llm = QueueModel("The Ukrainian military said 16 settlements had been bombarded near Bakhmut [1].", cut_after=6)
+    ans = seeded_with(llm).ask(Q)
+    assert ans.incomplete and "incomplete" in ans.format_text()
+
+
+def test_answer_that_restates_the_question_keeps_its_cited_answer(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    q = "Which eastern Ukrainian city endured heavy artillery fire on Monday and faced ground attacks?"
+    llm = QueueModel("Bakhmut [1] endured heavy artillery fire on Monday and faced ground attacks as an eastern Ukrainian city.")
+    ans = seeded_with(llm).ask(q)
+    assert not ans.refused and ans.text.startswith("Bakhmut [1]")
+    assert any("heavy artillery" in r for r in ans.removed)
+
+
+def test_a_restated_question_does_not_rescue_an_answer_missing_from_its_source(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    q = "Which eastern Ukrainian city endured heavy artillery fire on Monday and faced ground attacks?"
+    ans = seeded_with(QueueModel("Kharkiv [1] endured heavy artillery fire on Monday and faced ground attacks.")).ask(q)
+    assert ans.refused and "Kharkiv" not in ans.text
+
+
+def test_prompt_always_fits_the_context_window(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    llm = QueueModel(n_ctx=600)
+    pipe = seeded_with(llm)
+    pipe.ask(Q)
+    prompt = sum(llm.count_tokens(m["content"]) + 8 for m in llm.calls[-1])
+    assert prompt + pipe.settings.llm.max_tokens <= 600
+    assert "Example" not in llm.calls[-1][0]["content"]  # the worked examples were the first to go
+
+
+def test_a_window_too_small_for_any_source_is_a_clear_refusal(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    llm = QueueModel(n_ctx=300)
+    ans = seeded_with(llm).ask(Q)
+    assert ans.refused and "context window (300 tokens)" in ans.refusal_reason and llm.calls == []

@@ -1,0 +1,68 @@
+"""The refusal policy: one ordered list of checks, each with the reason it shows."""
+
+from __future__ import annotations
+
+from rag import NOT_COVERED
+from rag.answer.context import Context
+from rag.answer.refusal import CHECKS, Evidence, RefusalPolicy
+from rag.config import RefusalSettings
+from rag.retrieve.subjects import UnknownSubjects
+from rag.types import AnswerSentence, Source
+from tests.fakes import QueueModel
+
+SRC = Source(n=1, title="t", outlet="o", url="", published="", sentences=["Sixteen settlements were bombarded."])
+
+
+def _evidence(coverage: float = 0.8, sources: list[Source] | None = None, **kw) -> Evidence:  # type: ignore[no-untyped-def]
+    return Evidence("How many settlements?", Context([SRC] if sources is None else sources, 10, coverage, 0.5), **kw)
+
+
+def test_checks_are_one_ordered_list_by_stage() -> None:
+    stages = [c.stage for c in CHECKS]
+    assert stages == sorted(stages, key=["question", "prompt", "draft", "checked"].index)
+
+
+def test_an_unknown_name_is_refused_first_and_named() -> None:
+    policy = RefusalPolicy(RefusalSettings())
+    why = policy.reason("question", _evidence(coverage=0.0, unknown=UnknownSubjects(names=["David Sutter"])))
+    assert why == "no article mentions 'David Sutter'"
+    assert RefusalPolicy(RefusalSettings(check_names=False)).reason(
+        "question", _evidence(unknown=UnknownSubjects(names=["David Sutter"]))) is None  # fmt: skip
+
+
+def test_weak_evidence_and_nothing_retrieved() -> None:
+    policy = RefusalPolicy(RefusalSettings(min_evidence=0.3))
+    assert policy.reason("question", _evidence(sources=[])) == "nothing was retrieved"
+    assert "covers 20% of the question (floor 30%)" in (policy.reason("question", _evidence(coverage=0.2)) or "")
+    assert policy.reason("question", _evidence(coverage=0.3)) is None
+
+
+def test_a_decline_and_an_unsupported_draft() -> None:
+    policy = RefusalPolicy(RefusalSettings())
+    assert policy.reason("draft", _evidence(raw="The sources do not mention the population.")) is not None
+    assert policy.reason("draft", _evidence(raw="16 [1]. The sources do not mention more.")) is None
+    bad = [AnswerSentence("21 were bombarded.", [1], False, 0.0, "number(s) not in the cited passage: 21")]
+    assert "number(s) not in the cited passage: 21" in (policy.reason("checked", _evidence(checked=bad)) or "")
+    good = [AnswerSentence("16 were bombarded.", [1], True, 1.0)]
+    assert policy.reason("checked", _evidence(checked=good)) is None
+
+
+def test_unrelated_question_is_refused_without_calling_the_model(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    llm = QueueModel()
+    ans = seeded_with(llm).ask("Who won the 2022 World Cup final in Qatar?")
+    assert ans.refused and ans.text == NOT_COVERED and not ans.citations
+    assert llm.calls == []
+
+
+def test_question_naming_an_absent_person_is_refused_without_the_model(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    llm = QueueModel()
+    ans = seeded_with(llm).ask("What did Zelensky say about Bakhmut at the Munich Security Conference?")
+    assert ans.refused and ans.text == NOT_COVERED and llm.calls == []
+    assert "Zelensky" in ans.refusal_reason and "Munich Security Conference" in ans.refusal_reason
+    assert "why:" in ans.format_text()
+
+
+def test_names_the_article_holds_still_reach_the_model(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    llm = QueueModel()
+    ans = seeded_with(llm).ask("What did Stoltenberg say about Bakhmut?")
+    assert llm.calls and not ans.refused

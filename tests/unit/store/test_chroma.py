@@ -1,0 +1,60 @@
+"""The Chroma store: reopened with its content, one writer per folder, the embedding
+fingerprint checked, and a version stamp that changes with every write and only then."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rag.errors import EmbeddingMismatch, StoreLocked
+from rag.pipeline import Pipeline
+from rag.store.lock import writer_lock
+from tests.fixtures.paths import SEED_FILE
+from tests.fixtures.pipelines import make_settings
+
+
+def _corpus(tmp_path: Path, n: int = 3, sub: str = "") -> Path:
+    folder = tmp_path / "articles"
+    target = folder / sub if sub else folder
+    target.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (target / f"{sub}a{i}.txt").write_text(
+            f"title: Story {sub}{i}\nsource: Outlet {i}\ndate: 2023-10-0{i + 1}\n\n"
+            + " ".join(f"Sentence {j} of story {sub}{i} says something about topic {i}." for j in range(30))
+        )
+    return folder
+
+
+def test_store_reopens_with_same_content(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    Pipeline(settings).ingest([SEED_FILE])
+    again = Pipeline(settings)
+    assert again.store.count() > 0 and len(again.store.articles()) == 1
+
+
+def test_second_writer_is_refused(fake_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with writer_lock(fake_settings.store), pytest.raises(StoreLocked, match="another newsdesk process"):
+        Pipeline(fake_settings).ingest([SEED_FILE])
+
+
+def test_embedding_mismatch_is_caught_with_the_fix(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    Pipeline(settings).ingest([SEED_FILE])
+    from rag.providers.embedding import HashingEmbedder
+
+    other = HashingEmbedder(dim=128)
+    with pytest.raises(EmbeddingMismatch, match=r"ingest --rebuild"):
+        Pipeline(settings, embedder=other).store  # noqa: B018 - opening the store checks
+
+
+def test_the_version_stamp_changes_with_every_write_and_only_then(fake_pipeline: Pipeline, tmp_path: Path) -> None:
+    folder = _corpus(tmp_path, 1)
+    fake_pipeline.ingest([folder])
+    v1 = fake_pipeline.store.state()[1]
+    fake_pipeline.ingest([folder])  # unchanged: no new version
+    assert fake_pipeline.store.state()[1] == v1
+    (folder / "a0.txt").write_text((folder / "a0.txt").read_text() + " One more sentence here.")
+    fake_pipeline.ingest([folder])
+    assert fake_pipeline.store.state()[1] != v1 and json.dumps(fake_pipeline.store.state())
