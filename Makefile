@@ -11,7 +11,7 @@ test:
 	bash scripts/test.sh
 
 test-fast: setup
-	.venv/bin/python -m pytest -m "not real and not server and not browser"
+	.venv/bin/python -m pytest -m "not real and not server and not browser and not fuzz"
 
 lint: setup
 	.venv/bin/ruff check rag ui eval tests

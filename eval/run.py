@@ -92,7 +92,6 @@ def score_answer(item: GoldenItem, answer: Answer) -> dict[str, Any]:
         "refused": answer.refused,
         "refusal_reason": answer.refusal_reason,
         "incomplete": answer.incomplete,
-        "unverified": answer.unverified,
         "polarity": M.polarity(answer.text) if not answer.refused else None,
         "timings": {**answer.timings},
         "prompt_tokens": answer.prompt_tokens,

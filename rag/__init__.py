@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rag.answer.safety import clean_answer
 from rag.config import Settings, load_settings
 from rag.errors import (
     EmbeddingMismatch,
@@ -39,7 +40,7 @@ __all__ = [
     "NOT_COVERED", "Answer", "AnswerSentence", "Citation", "EmbeddingMismatch", "Event", "Filters", "IngestError",
     "IngestRefused", "IngestReport", "InvalidQuestion", "ModelAuthError", "ModelRateLimited", "ModelTimeout",
     "ModelUnavailable", "NewsdeskError", "Pipeline", "Retrieved", "Settings", "Source", "StoreLocked",
-    "StoreUnavailable", "Token", "default_pipeline", "ingest", "load_settings", "query", "redact",
+    "StoreUnavailable", "Token", "clean_answer", "default_pipeline", "ingest", "load_settings", "query", "redact",
 ]  # fmt: skip
 
 _default: Pipeline | None = None

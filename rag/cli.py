@@ -15,6 +15,15 @@ from datetime import date
 
 from rag.config import load_settings
 from rag.errors import NewsdeskError, redact
+from rag.text.clean import printable
+
+
+def shown(text: object) -> str:
+    """Stored text as the terminal gets it: no control characters (ANSI escapes in a title
+    from an untrusted file), no rich markup ("[red]" is text here)."""
+    from rich.markup import escape
+
+    return escape(printable(str(text)))
 
 
 def _console():  # type: ignore[no-untyped-def]
@@ -55,7 +64,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         skipped.add_column("file or record")
         skipped.add_column("reason")
         for where, why in report.skipped[:200]:
-            skipped.add_row(where, why)
+            skipped.add_row(shown(where), shown(why))
         console.print(skipped)
     return 0
 
@@ -76,7 +85,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(answer.format_text())
+        print(printable(answer.format_text()))
         if args.verbose:
             print("\ntimings:", {k: round(v, 3) for k, v in answer.timings.items()}, file=sys.stderr)
     return 0
@@ -101,9 +110,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
         try:
             for ev in pipe.stream(q, history=history):
                 if isinstance(ev, Token):
-                    print(ev.text, end="", flush=True)
+                    print(printable(ev.text), end="", flush=True)
                 elif isinstance(ev, Answer):
-                    print("\n\n" + ev.format_text())
+                    print("\n\n" + printable(ev.format_text()))
                     history.append((q, ev.text))
         except NewsdeskError as exc:
             print(f"\nerror: {exc}")
@@ -117,7 +126,7 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     for col in ("published", "source", "title"):
         table.add_column(col)
     for row in info["rows"][: args.limit]:
-        table.add_row(str(row["published"]), str(row["source"]), str(row["title"]))
+        table.add_row(shown(row["published"]), shown(row["source"]), shown(row["title"]))
     _console().print(table)
     return 0
 

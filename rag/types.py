@@ -152,7 +152,6 @@ class Answer:
     refused: bool = False  # True when the articles do not cover the question
     refusal_reason: str = ""
     incomplete: bool = False  # the model's stream was cut off
-    unverified: bool = False  # a Yes/No verdict whose supporting statement failed the check
     sentences: list[AnswerSentence] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # sentences dropped by the check
     conflicts: list[str] = field(default_factory=list)  # "Sources disagree: ..." notes, newest first

@@ -6,4 +6,4 @@ Three tiers: `tests/unit/` (one unit each, fakes, a real Chroma folder), `tests/
 `pytest -m "not real and not server and not browser"` runs the fast tier alone.
 """
 
-pytest_plugins = ["tests.fixtures.network", "tests.fixtures.pipelines"]
+pytest_plugins = ["tests.fixtures.network", "tests.fixtures.pipelines", "tests.fixtures.poisoned"]

@@ -27,6 +27,7 @@ from rag import (
     Retrieved,
     StoreUnavailable,
     Token,
+    clean_answer,
     load_settings,
     redact,
 )
@@ -116,7 +117,8 @@ class Handlers:
                     yield history, sources_html(None, ev.context.sources), pairs, ""
                 elif isinstance(ev, Token):
                     streamed += ev.text
-                    history[-1] = {"role": "assistant", "content": escape_text(streamed) + " ▌"}
+                    # The same cleaning as the final answer: no link is live even for a moment.
+                    history[-1] = {"role": "assistant", "content": escape_text(clean_answer(streamed)) + " ▌"}
                     yield history, None, pairs, ""
                 elif isinstance(ev, Answer):
                     history[-1] = {"role": "assistant", "content": render_answer(ev)}
@@ -148,7 +150,7 @@ class Handlers:
             except OSError as exc:
                 skipped.append(f"{src.name}: could not be stored ({exc.strerror or type(exc).__name__})")
         if not paths:
-            return "Nothing to ingest: " + "; ".join(skipped), *corpus_table(self.pipeline)
+            return escape_text("Nothing to ingest: " + "; ".join(skipped)), *corpus_table(self.pipeline)
 
         def bar(done: int, total: int, msg: str) -> None:
             if progress is not None:
@@ -157,11 +159,12 @@ class Handlers:
         try:
             rep = self.pipeline.ingest(paths, progress=bar)
         except NewsdeskError as exc:
-            return f"Ingest failed: {friendly_error(exc)}", *corpus_table(self.pipeline)
+            return escape_text(f"Ingest failed: {friendly_error(exc)}"), *corpus_table(self.pipeline)
         lines = [f"Ingested {len(paths)} file(s): {rep.added} new, {rep.updated} updated, {rep.unchanged} unchanged; "
                  f"{rep.chunks_total} chunks in the store."]  # fmt: skip
-        lines += [f"- skipped {w}: {why}" for w, why in rep.skipped] + [f"- skipped {s}" for s in skipped]
-        return "\n".join(lines), *corpus_table(self.pipeline)
+        lines += [f"skipped {Path(w.split('#')[0]).name}: {why}" for w, why in rep.skipped] + [f"skipped {s}" for s in skipped]
+        # File names and titles come from whoever uploaded them: shown as text, never as Markdown.
+        return "<br>".join(escape_text(line) for line in lines), *corpus_table(self.pipeline)
 
     def refresh(self) -> tuple[str, list[list[Any]]]:
         self.pipeline.retriever.invalidate()

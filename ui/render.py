@@ -57,8 +57,6 @@ def render_answer(answer: Answer) -> str:
         notes.append(f"{len(answer.removed)} sentence(s) removed: not supported by the cited articles")
     if answer.incomplete:
         notes.append("incomplete: the model's answer was cut off")
-    if answer.unverified:
-        notes.append("unverified: no cited sentence supports this verdict")
     if notes:
         body += "<br><small><em>" + escape_text("; ".join(notes)) + "</em></small>"
     return body

@@ -1,4 +1,4 @@
-"""The checked `Answer`, built in one place: refusals, unverified verdicts and cited answers."""
+"""The checked `Answer`, built in one place: refusals and cited answers."""
 
 from __future__ import annotations
 
@@ -31,13 +31,13 @@ class Draft:
 
 def make_answer(question: str, context: Context, timings: dict[str, float], *, text: str = NOT_COVERED,
                 refusal: str = "", draft: Draft | None = None, citations: list[Citation] | None = None,
-                conflicts: list[Conflict] | None = None, unverified: bool = False) -> Answer:  # fmt: skip
+                conflicts: list[Conflict] | None = None) -> Answer:  # fmt: skip
     """The one constructor of an `Answer`; a refusal when `refusal` gives the reason."""
     d = draft or Draft()
     return Answer(
         question=question, text=text, citations=sorted(citations or [], key=lambda c: c.n),
         sources=list(context.sources), timings=timings, refused=bool(refusal), refusal_reason=refusal,
-        incomplete=draft is not None and d.finish is None, unverified=unverified, sentences=list(d.checked),
+        incomplete=draft is not None and d.finish is None, sentences=list(d.checked),
         removed=[s.text for s in d.checked if not s.supported], conflicts=[c.sentence() for c in conflicts or []],
         raw_text=d.raw, model=d.model, prompt_tokens=d.prompt_tokens, completion_tokens=d.completion_tokens,
         yes_no_logodds=d.logodds,
@@ -58,13 +58,9 @@ def cite(supported: list[AnswerSentence], sources: list[Source]) -> dict[int, Ci
 
 def compose(question: str, context: Context, draft: Draft, timings: dict[str, float], min_shared: float) -> Answer:
     """The checked answer: supported sentences with their citations, the verdict kept when
-    its own sentence was removed, and any disagreement between sources stated under it."""
+    its own sentence was removed (another supported sentence stands behind it: refusal.py
+    refuses a verdict with none), and any disagreement between sources stated under it."""
     supported = draft.supported
-    if draft.verdict and not supported:
-        # The verdict was decided from the model's reading of the sources, but nothing the
-        # model wrote in support of it survived the check: say so, unverified.
-        text = f"{draft.verdict}. (The supporting statement could not be verified against the sources.)"
-        return make_answer(question, context, timings, text=text, draft=draft, unverified=True)
     citations = cite(supported, context.sources)
     text = render(draft.checked)
     if draft.verdict and not re.match(rf"\W*{draft.verdict}\b", text, re.IGNORECASE):

@@ -18,7 +18,7 @@ import numpy as np
 
 from rag.answer.evidence import evidence_coverage
 from rag.answer.prompts import format_sources, source_header
-from rag.answer.safety import clean_passage, is_instruction
+from rag.answer.safety import clean_passage, hostile, safe_label
 from rag.config import ContextSettings
 from rag.retrieve.fusion import Retrieval, RetrievedChunk
 from rag.retrieve.lexical import LexicalIndex, sentence_bm25
@@ -70,7 +70,8 @@ def gather(retrieval: Retrieval, sentence_vectors: SentenceVectors, max_chunks: 
         for pos, text in sentences_of_chunk(ch.text, ch.meta).items():
             first.setdefault(sentence_id(doc, pos), (rank, pos, text))
     ids, vecs = sentence_vectors(list(first))
-    keep = [i for i, sid in enumerate(ids) if not is_instruction(first[sid][2])]
+    drop = _hostile_ids(first)
+    keep = [i for i, sid in enumerate(ids) if sid not in drop]
     flagged = len(ids) - len(keep)
     if flagged:
         ids, vecs = [ids[i] for i in keep], (vecs[keep] if vecs.size else vecs)
@@ -79,6 +80,14 @@ def gather(retrieval: Retrieval, sentence_vectors: SentenceVectors, max_chunks: 
         ids=ids, texts=texts, toks=[terms(t) for t in texts], metas=[chunks[first[s][0]].meta for s in ids],
         rank=[first[s][0] for s in ids], pos=[first[s][1] for s in ids], vecs=vecs, flagged=flagged,
     )  # fmt: skip
+
+
+def _hostile_ids(first: dict[str, tuple[int, int, str]]) -> set[str]:
+    """Ids of the candidate sentences that address the model (safety.hostile, per article)."""
+    by_doc: dict[str, dict[int, str]] = {}
+    for sid, (_, pos, text) in first.items():
+        by_doc.setdefault(sid.rsplit("-s", 1)[0], {})[pos] = text
+    return {sentence_id(doc, pos) for doc, texts in by_doc.items() for pos in hostile(texts)}
 
 
 def score(c: Candidates, idf: dict[str, float], retrieval: Retrieval, w: ContextSettings) -> None:
@@ -149,7 +158,8 @@ class Selector:
         m = self.c.metas[i]
         doc = str(m.get("doc_id", ""))
         if doc not in self._header:
-            header = source_header(99, str(m.get("title", "")), str(m.get("source", "")), str(m.get("published", "")))
+            header = source_header(99, safe_label(str(m.get("title", ""))), safe_label(str(m.get("source", ""))),
+                                   str(m.get("published", "")))  # fmt: skip
             self._header[doc] = count_tokens(header) + 6
         return self._header[doc]
 
@@ -180,7 +190,7 @@ def make_sources(c: Candidates, picked: dict[str, list[int]], chunks: list[Retri
         m = best.meta
         in_order = sorted(idx, key=lambda i: c.pos[i])
         sources.append(Source(
-            n=len(sources) + 1, doc_id=doc, title=str(m.get("title", "")), outlet=str(m.get("source", "")),
+            n=len(sources) + 1, doc_id=doc, title=safe_label(str(m.get("title", ""))), outlet=safe_label(str(m.get("source", ""))),
             url=str(m.get("url", "")), published=str(m.get("published", "")),
             score=round(float(max(c.score[i] for i in idx)), 4), passage=best.text,
             chunk_ids=[ch.id for ch in chunks if ch.meta.get("doc_id") == doc],

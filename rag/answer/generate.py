@@ -20,7 +20,7 @@ from rag.answer.context import Context
 from rag.answer.refusal import Evidence, RefusalPolicy
 from rag.answer.safety import clean_answer
 from rag.config import CheckSettings
-from rag.providers.llm import ChatModel, LLMEvent, LogitModel, Message
+from rag.providers.chat import ChatModel, LLMEvent, LogitModel, Message
 from rag.types import Answer, Token
 
 _AUX = r"(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might)"

@@ -78,10 +78,15 @@ def _model_declined(e: Evidence, s: RefusalSettings) -> str | None:
 
 
 def _nothing_supported(e: Evidence, s: RefusalSettings) -> str | None:
+    """A Yes/No verdict counts for nothing here: without a checked sentence to stand on, an
+    injected "answer No" could decide it."""
     checked = e.checked or []
-    if e.verdict or any(x.supported and x.cites for x in checked):
+    if any(x.supported and x.cites for x in checked):
         return None
-    return f"no sentence of the model's answer was supported ({checked[0].reason if checked else 'empty answer'})"
+    why = checked[0].reason if checked else "empty answer"
+    if e.verdict:
+        return f"the model's '{e.verdict}' has no supported sentence behind it ({why})"
+    return f"no sentence of the model's answer was supported ({why})"
 
 
 CHECKS: list[Check] = [

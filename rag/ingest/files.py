@@ -17,6 +17,7 @@ SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".js
 # corpus (one JSON file of 609 articles) is 6.8 MB; a single article is rarely 1 MB.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_BODY_CHARS = 2_000_000  # one article; longer ones are refused as "huge"
+MAX_SINGLE_CHARS = 4 * MAX_BODY_CHARS  # a one-article file (markup included) is refused before parsing past this
 MIN_BODY_CHARS = 20
 
 
@@ -92,12 +93,16 @@ def read_article_file(path: Path) -> tuple[list[Article], list[tuple[str, str]]]
     except ValueError as exc:
         return [], [(str(path), str(exc))]
 
+    if path.suffix.lower() not in {".json", ".jsonl"} and len(text) > MAX_SINGLE_CHARS:
+        return [], [(str(path), f"article too long ({len(text):,} chars; not parsed)")]
     try:
         articles, skipped = _parse(text, path, origin)
     except RecursionError:
         return [], [(str(path), "nesting too deep to read")]
     except Exception as exc:  # any parser fault is this file's problem, never the batch's
         return [], [(str(path), f"unreadable ({type(exc).__name__}: {str(exc)[:120]})")]
+    if not articles and not skipped:  # "[]", a JSONL of blank lines: say so, never vanish silently
+        return [], [(str(path), "no article in the file")]
     kept = []
     for art in articles:
         if len(art.body) < MIN_BODY_CHARS:

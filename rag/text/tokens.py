@@ -20,9 +20,7 @@ def ensure_offline_tiktoken(cache_dir: Path) -> None:
     if os.environ.get("TIKTOKEN_CACHE_DIR"):
         return
     target = Path(cache_dir) / "tiktoken"
-    import llama_index.core
-
-    shipped = Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache"
+    shipped = _shipped_cache()
     try:
         target.mkdir(parents=True, exist_ok=True)
         for f in shipped.iterdir():
@@ -33,9 +31,17 @@ def ensure_offline_tiktoken(cache_dir: Path) -> None:
         os.environ["TIKTOKEN_CACHE_DIR"] = str(shipped)
 
 
+def _shipped_cache() -> Path:
+    import llama_index.core
+
+    return Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache"
+
+
 @lru_cache(maxsize=1)
 def encoding() -> Any:
-    """The cl100k encoding (loaded once)."""
+    """The cl100k encoding (loaded once), never downloaded: without a cache set up by the
+    pipeline (`ensure_offline_tiktoken`), the file llama-index ships is read in place."""
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(_shipped_cache()))
     import tiktoken
 
     return tiktoken.get_encoding(ENCODING)

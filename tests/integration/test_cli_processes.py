@@ -3,6 +3,7 @@ store folder, with the fake models."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -99,3 +100,13 @@ def test_running_app_sees_articles_ingested_by_another_writer(tmp_path: Path) ->
     ans = reader.ask("What rate did the Freedonia central bank set?")
     assert not ans.refused and "7.5" in ans.text
 
+
+
+def test_the_terminal_never_gets_control_characters_from_an_article(tmp_path: Path) -> None:
+    f = tmp_path / "a.jsonl"
+    f.write_text(json.dumps({"title": "Red \u001b[31mALERT\u001b[0m [bold]x[/bold]", "source": "Wire",
+                             "body": "Officials said the bridge reopened on Monday after long repairs."}) + "\n")  # fmt: skip
+    env = cli_env(tmp_path)
+    subprocess.run([sys.executable, "-m", "rag.cli", "ingest", str(f)], env=env, cwd=ROOT, check=True, capture_output=True)
+    run = subprocess.run([sys.executable, "-m", "rag.cli", "corpus"], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0 and "\x1b" not in run.stderr + run.stdout and "[bold]" in run.stderr, run.stderr

@@ -38,7 +38,7 @@ class FaultyServer:
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 server.hits += 1
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if server.mode in {"401", "429", "503"}:
+                if server.mode in {"400", "401", "404", "429", "503"}:
                     body = json.dumps({"error": {"message": f"failure with key {KEY}", "type": "x"}}).encode()
                     self.send_response(int(server.mode))
                     self.send_header("Content-Type", "application/json")
@@ -125,6 +125,14 @@ def test_stream_cut_mid_way_is_marked_incomplete(faulty, tmp_path) -> None:  # t
     ans = pipe.ask(QUESTION)
     assert ans.incomplete
     assert "16 settlements" in ans.raw_text
+
+
+@pytest.mark.parametrize("faulty", ["400", "404"], indirect=True)
+def test_a_wrong_model_name_is_a_clear_model_error_not_no_answer(faulty, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pipe = _pipeline(tmp_path, faulty.port)
+    with pytest.raises(ModelUnavailable, match=rf"refused the request \({faulty.mode}.*NEWSDESK_LLM__MODEL") as err:
+        pipe.ask(QUESTION)
+    assert faulty.hits == 1 and KEY not in str(err.value)
 
 
 def test_server_down_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]

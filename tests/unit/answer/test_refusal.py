@@ -66,3 +66,10 @@ def test_names_the_article_holds_still_reach_the_model(seeded_with) -> None:  # 
     llm = QueueModel()
     ans = seeded_with(llm).ask("What did Stoltenberg say about Bakhmut?")
     assert llm.calls and not ans.refused
+
+
+def test_an_unverified_verdict_never_survives() -> None:
+    policy = RefusalPolicy(RefusalSettings())
+    bad = [AnswerSentence("The council cut the budget.", [1], False, 0.2, "only 20% of its new words are in the cited passage")]
+    why = policy.reason("checked", _evidence(checked=bad, verdict="No"))
+    assert why and "'No' has no supported sentence" in why

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from rag.ingest.files import load_articles
 from rag.store.layout import sentences_of_chunk
 from rag.text.tokens import count_tokens
 from tests.fixtures.paths import ROOT, SEED_FILE
+from tests.fixtures.pipelines import make_settings
 
 CORPUS = ROOT.parent / "shared" / "data" / "multihop-rag" / "corpus.json"
 
@@ -30,7 +32,10 @@ def _articles():  # type: ignore[no-untyped-def]
 def test_chunks_are_bounded_and_non_empty(size: int) -> None:
     import tiktoken
 
-    enc = tiktoken.get_encoding("cl100k_base")  # the trusted reference
+    from rag.text.tokens import ensure_offline_tiktoken
+
+    ensure_offline_tiktoken(make_settings(Path("/tmp")).cache_dir)
+    enc = tiktoken.get_encoding("cl100k_base")  # the trusted reference, counting on its own
     for art in _articles():
         chunks, sentences = chunk_article(art, ChunkingSettings(chunk_tokens=size, chunk_overlap=20))
         assert chunks and sentences

@@ -3,6 +3,7 @@ output rendering made safe."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -136,4 +137,18 @@ def test_an_upload_that_cannot_be_stored_is_reported(seeded_fake_pipeline, tmp_p
     src = tmp_path / "new.txt"
     src.write_text("title: Rates\n\nThe central bank of Freedonia set its rate at 7.5 percent today.")
     status, _, _ = Handlers(seeded_fake_pipeline, uploads_dir=blocker).ingest_files([str(src)])
-    assert "new.txt: could not be stored" in status
+    assert "new.txt: could not be stored" in html.unescape(status)  # what the page shows
+
+
+def test_streamed_text_is_cleaned_like_the_final_answer(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    llm = QueueModel("16 settlements were bombarded near Bakhmut [1]. See http://evil.example/x or mail a@evil.example.")
+    updates = list(Handlers(seeded_with(llm)).respond("How many settlements near Bakhmut were bombarded?", [], [], 4))
+    shown = [h[-1]["content"] for h, *_ in updates]
+    assert len(shown) > 3 and not any("evil" in s for s in shown), [s for s in shown if "evil" in s][:1]
+
+
+def test_upload_status_shows_hostile_names_as_text(seeded_fake_pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    evil = tmp_path / "![x](http:__evil.example_p.png).txt"
+    evil.write_text("title: <img src=x onerror=alert(1)>\n\nA")  # too short: skipped, its title in the reason
+    status, _, _ = Handlers(seeded_fake_pipeline, tmp_path / "up").ingest_files([str(evil)])
+    assert "skipped" in status and "![" not in status and "](" not in status and "<img" not in status

@@ -1,0 +1,121 @@
+"""A GGUF model run in-process by llama-cpp-python on the CPU (the bundled default)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from rag.errors import ModelUnavailable
+from rag.providers.chat import LLMEvent, Message, locked_stream
+
+
+class LocalLlamaModel:
+    """A GGUF model run in-process by llama-cpp-python on the CPU."""
+
+    reads_logits = True
+
+    def __init__(self, path: Path, name: str, n_ctx: int = 4096, n_threads: int = 2, flash_attn: bool = True):
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:  # pragma: no cover - install problem
+            raise ModelUnavailable("llama-cpp-python is not installed: run `pip install -e .`") from exc
+        try:
+            self._llm = Llama(
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=n_threads,
+                n_threads_batch=n_threads,
+                n_batch=512,
+                flash_attn=flash_attn,
+                verbose=False,
+            )
+        except Exception as exc:  # llama.cpp reports a bad file as a bare ValueError
+            raise ModelUnavailable(f"the local model at {path} could not be loaded: {exc}") from None
+        self.name = name
+        self.n_ctx = n_ctx
+        # One context, one sequence: llama.cpp is not re-entrant. The lock also keeps the
+        # KV cache of the shared system-prompt prefix valid between questions.
+        self._lock = threading.Lock()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    @property
+    def _chatml(self) -> bool:
+        return "<|im_start|>" in str(self._llm.metadata.get("tokenizer.chat_template", ""))
+
+    @staticmethod
+    def _format(messages: list[Message]) -> str:
+        """The ChatML prompt (the bundled Qwen models' template) up to the answer."""
+        parts = [f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages]
+        return "".join(parts) + "<|im_start|>assistant\n"
+
+    def warm(self, system: str) -> None:
+        """Process the fixed system prompt now, so that no question pays for it: llama.cpp
+        reuses the longest prefix of the previous prompt, and every prompt starts with it."""
+        if not self._chatml:
+            return
+        prefix = f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n"
+        tokens = self._llm.tokenize(prefix.encode("utf-8"), add_bos=False, special=True)
+        with self._lock:
+            self._llm.reset()
+            self._llm.eval(tokens)
+
+    def yes_no_logodds(self, messages: list[Message]) -> float | None:
+        """log P(Yes) - log P(No) for the answer's first token; None if not a ChatML model."""
+        if not self._chatml:
+            return None
+        import numpy as np
+        from llama_cpp import LogitsProcessorList
+
+        captured: dict[str, Any] = {}
+
+        def grab(_ids: Any, scores: Any) -> Any:
+            captured.setdefault("scores", np.array(scores, copy=True))
+            return scores
+
+        with self._lock:
+            self._llm.create_completion(
+                self._format(messages), max_tokens=1, temperature=0, logits_processor=LogitsProcessorList([grab])
+            )
+        scores = captured.get("scores")
+        if scores is None:
+            return None
+        yes = self._llm.tokenize(b"Yes", add_bos=False)[0]
+        no = self._llm.tokenize(b"No", add_bos=False)[0]
+        return float(scores[yes] - scores[no])
+
+    @staticmethod
+    def _sampling(max_tokens: int, temperature: float) -> dict[str, Any]:
+        return {"max_tokens": max_tokens, "temperature": temperature, "top_k": 1 if temperature == 0 else 40,
+                "repeat_penalty": 1.05, "seed": 0}  # fmt: skip
+
+    def _events(self, parts: Iterator[Any], chat: bool) -> Iterator[LLMEvent]:
+        completion = 0
+        try:
+            for part in parts:
+                choice = part["choices"][0]
+                text = (choice.get("delta", {}).get("content") if chat else choice.get("text")) or ""
+                if text:
+                    completion += 1
+                    yield LLMEvent(text=text)
+                if choice.get("finish_reason"):
+                    total = int(self._llm.n_tokens)
+                    yield LLMEvent(finish_reason=choice["finish_reason"], prompt_tokens=max(0, total - completion),
+                                   completion_tokens=completion)  # fmt: skip
+        except ValueError as exc:  # prompt longer than the context window
+            raise ModelUnavailable(f"the local model rejected the prompt: {exc}") from None
+
+    def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float) -> Iterator[LLMEvent]:
+        """Stream the answer's continuation after `prefix` (the prompt's KV cache is reused)."""
+        prompt = self._format(messages) + prefix
+        sampling = self._sampling(max_tokens, temperature)
+        return locked_stream(self._lock, lambda: self._events(
+            self._llm.create_completion(prompt, stream=True, stop=["<|im_end|>"], **sampling), chat=False))  # fmt: skip
+
+    def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[LLMEvent]:
+        sampling = self._sampling(max_tokens, temperature)
+        return locked_stream(self._lock, lambda: self._events(
+            self._llm.create_chat_completion(messages=messages, stream=True, **sampling), chat=True))  # type: ignore[arg-type]  # fmt: skip
