@@ -31,6 +31,8 @@ class GoldenItem:
     answers: list[str]
     type: str
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    history: list[str] = field(default_factory=list)  # earlier questions of a conversation, asked first
+    first_answers: list[str] = field(default_factory=list)  # accepted answers to the first of them
 
     @property
     def answerable(self) -> bool:
@@ -71,6 +73,8 @@ def load_jsonl(path: Path) -> list[GoldenItem]:
                     answers=list(rec.get("answers", [])),
                     type=rec.get("type", "factoid" if rec.get("answers") else "unanswerable"),
                     evidence=list(rec.get("evidence", [])),
+                    history=list(rec.get("history", [])),
+                    first_answers=list(rec.get("first_answers", [])),
                 )
             )
         except (KeyError, json.JSONDecodeError) as exc:
@@ -107,12 +111,14 @@ def load_multihop(folder: Path, split: str = "dev") -> GoldenSet:
     return GoldenSet(f"multihop-{split}", items, [corpus], _file_sha(corpus)[:16])
 
 
-def load_set(name: str, multihop_dir: Path, seeds_dir: Path) -> GoldenSet:
+def load_set(name: str, multihop_dir: Path, seeds_dir: Path, articles: Path | None = None) -> GoldenSet:
     """`seeds` (or another set in eval/golden/ by name), `multihop-dev`, `multihop-validation`,
-    or a path to a JSONL golden set (articles: `seeds_dir`)."""
+    or a path to a JSONL golden set. Its articles: `articles` when given, else the MultiHop
+    corpus for a set named *multihop*, else the seeds folder."""
     if name in {"multihop-dev", "multihop-validation"}:
         return load_multihop(multihop_dir, name.split("-", 1)[1])
     path = GOLDEN_DIR / f"{name}.jsonl" if (GOLDEN_DIR / f"{name}.jsonl").is_file() else Path(name)
-    files = sorted(p for p in Path(seeds_dir).rglob("*") if p.is_file())
+    corpus = Path(articles) if articles else (Path(multihop_dir) / "corpus.json" if "multihop" in path.stem else Path(seeds_dir))
+    files = [corpus] if corpus.is_file() else sorted(p for p in corpus.rglob("*") if p.is_file())
     key = hashlib.sha256(b"".join(_file_sha(p).encode() for p in files)).hexdigest()[:16]
-    return GoldenSet(path.stem, load_jsonl(path), [Path(seeds_dir)], key)
+    return GoldenSet(path.stem, load_jsonl(path), [corpus], key)

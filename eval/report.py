@@ -56,6 +56,9 @@ def _group(records: list[dict[str, Any]]) -> dict[str, Any]:
             out["answered_yes"] = sum(p == "yes" for p in preds)
             out["gold_no"] = sum(g == "no" for g in golds)
             out["no_right"] = sum(p == g == "no" for p, g in zip(preds, golds, strict=True))
+        firsts = [float(r["first_correct"]) for r in a if "first_correct" in r]
+        if firsts:
+            out["first_turn_accuracy"] = _mean(firsts)
         out["citation_precision"] = _mean([r.get("citation_precision") for r in a])
         out["citation_recall"] = _mean([r.get("citation_recall") for r in a])
         checked = sum(r.get("sentences_checked", 0) for r in answered)
@@ -113,7 +116,8 @@ def render_markdown(summary: dict[str, Any], compare: dict[str, Any] | None) -> 
     if "accuracy" in overall:
         md += ["## Answers", ""]
         keys = ["accuracy", "exact_match", "false_abstention", "abstention", "yes_no_accuracy", "balanced_yes_no",
-                "answered_yes", "gold_no", "no_right", "citation_precision", "citation_recall", "supported_sentences", "overall_correct"]  # fmt: skip
+                "answered_yes", "gold_no", "no_right", "citation_precision", "citation_recall", "supported_sentences", "overall_correct",
+                "first_turn_accuracy"]  # fmt: skip
         rows = [[k] + [g.get(k) for g in groups] for k in keys]
         md += [_table(rows, ["metric", *cols]), ""]
         md += ["accuracy: gold answer contained (Yes/No golds: the answer's opening polarity) on answerable questions; "

@@ -79,9 +79,23 @@ def run_newsdesk_item(pipe: Pipeline, item: GoldenItem, retrieval_only: bool) ->
     rec.update(score_retrieval(item, texts, urls, contexts))
     if retrieval_only:
         return rec
-    answer = pipe.ask(item.question)
+    history = converse(pipe, item, rec)
+    answer = pipe.ask(item.question, history=history or None)
     rec.update(score_answer(item, answer))
     return rec
+
+
+def converse(pipe: Pipeline, item: GoldenItem, rec: dict[str, Any]) -> list[tuple[str, str]]:
+    """Ask a conversation's earlier questions first, as a user would; the first answer is
+    scored too (a follow-up after a wrong first answer is a different test)."""
+    history: list[tuple[str, str]] = []
+    for q in item.history:
+        earlier = pipe.ask(q, history=history or None)
+        history.append((q, earlier.text))
+        if len(history) == 1 and item.first_answers:
+            rec["first_correct"] = M.answer_correct(earlier.text, item.first_answers, earlier.refused)
+            rec["first_answer"] = earlier.text
+    return history
 
 
 def score_answer(item: GoldenItem, answer: Answer) -> dict[str, Any]:
@@ -217,7 +231,7 @@ def run_meta(args: argparse.Namespace, gs: GoldenSet, settings: Settings, overri
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
     base = load_settings()
-    gs = load_set(args.set, base.multihop_dir, Path(args.articles) if args.articles else base.seeds_dir)
+    gs = load_set(args.set, base.multihop_dir, base.seeds_dir, Path(args.articles) if args.articles else None)
     overrides = overrides_of(args)
     settings = eval_settings(base, gs, overrides)
     items = sample(gs.items, args.limit, args.seed)

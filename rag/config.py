@@ -34,7 +34,7 @@ def default_env_file() -> Path:
 # targets on 2 CPU cores, and the Yes/No threshold calibrated with `newsdesk eval calibrate
 # --yes-no` (how each was chosen, with the figures: docs/EVALUATION.md).
 BUNDLED_TUNING: dict[str, dict[str, float]] = {
-    "qwen2.5-coder-1.5b": {"context_tokens": 200, "yes_no_threshold": 0.28},
+    "qwen2.5-coder-1.5b": {"context_tokens": 200, "yes_no_threshold": 0.515, "not_found_threshold": 0.61},
     "qwen2.5-coder-0.5b": {"context_tokens": 330, "yes_no_threshold": -1.28},
 }
 DEFAULT_CONTEXT_TOKENS = 450
@@ -197,8 +197,15 @@ class RefusalSettings(BaseModel):
     check_names: bool = Field(True, description=(
         "Refuse without calling the LLM when the question names a person, organisation or "
         "outlet that no ingested article mentions; the reason names it."))
-    min_evidence: float = Field(0.30, ge=0.0, le=1.0, description=(
-        "Evidence floor below which the bot refuses without calling the LLM (`newsdesk eval calibrate`)."))
+    min_relevance: float = Field(0.40, ge=0.0, le=1.0, description=(
+        "Refuse without calling the LLM when no retrieved sentence reaches this cosine similarity "
+        "to the question (the off-topic floor; by meaning, so a reworded question is not refused)."))
+    judge: bool = Field(True, description=(
+        "A local model's own judgement that the sources do not give the answer refuses "
+        "(read from its first-token probabilities before it writes anything)."))
+    not_found_threshold: float | None = Field(None, ge=-20.0, le=20.0, description=(
+        "Refuse when the log-odds of the model's 'NOT FOUND' reply exceed this. Empty: calibrated "
+        "per bundled model (`newsdesk eval calibrate --refusal`); for other models the check is off."))
     declined_max_chars: int = Field(240, ge=0, le=10_000, description=(
         "A model answer shorter than this that says the sources lack the answer, with no citation, is a refusal."))
 
@@ -238,6 +245,13 @@ class Settings(BaseSettings):
     ui: UISettings = UISettings()
     multihop_dir: Path = Field(PROJECT_ROOT.parent / "shared" / "data" / "multihop-rag",
                                description="The MultiHop-RAG copy `newsdesk eval` reads.")  # fmt: skip
+
+
+def refusal_settings(settings: Settings) -> RefusalSettings:
+    """The refusal settings in force: the model-judgement threshold resolved for the model."""
+    r = settings.refusal
+    threshold = r.not_found_threshold if r.not_found_threshold is not None else settings.llm.tuning().get("not_found_threshold")
+    return r.model_copy(update={"not_found_threshold": threshold if r.judge else None})
 
 
 def context_budget(settings: Settings) -> int:

@@ -21,7 +21,7 @@ from rag.answer.compose import make_answer
 from rag.answer.context import Context, build_context
 from rag.answer.generate import Generation, generate
 from rag.answer.refusal import Evidence, RefusalPolicy
-from rag.config import MAX_TOP_K, Settings, context_budget
+from rag.config import MAX_TOP_K, Settings, context_budget, refusal_settings
 from rag.errors import InvalidQuestion, NewsdeskError
 from rag.ingest.indexer import IngestReport, ProgressFn
 from rag.ingest.sync import PathIngest
@@ -59,7 +59,7 @@ class Pipeline:
         self._store = store
         self._retriever: Retriever | None = None
         self._lock = threading.RLock()
-        self.refusal = RefusalPolicy(settings.refusal)
+        self.refusal = RefusalPolicy(refusal_settings(settings))
 
     # ------------------------------------------------------------ parts (lazy)
 

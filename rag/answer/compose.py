@@ -22,6 +22,7 @@ class Draft:
     completion_tokens: int | None = None
     verdict: str = ""  # "Yes"/"No" decided from the model's log-odds
     logodds: float | None = None
+    not_found_logodds: float | None = None  # the model's judgement that the sources do not answer
     checked: list[AnswerSentence] = field(default_factory=list)
 
     @property

@@ -7,6 +7,7 @@ give them) and hands the draft to the citation check and `compose`.
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Iterator
@@ -41,7 +42,7 @@ def is_yes_no(question: str) -> bool:
 
 
 def build_messages(question: str, context: Context, system: str = prompts.SYSTEM) -> list[Message]:
-    hint = prompts.HINT_YES_NO if is_yes_no(question) else prompts.HINT_OPEN
+    hint = (prompts.HINT_YES_NO if is_yes_no(question) else prompts.HINT_OPEN) + " " + prompts.HINT_NOT_FOUND
     user = prompts.USER.format(sources=prompts.format_sources(context.sources), question=question, hint=hint)
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
@@ -76,22 +77,38 @@ class Generation:
     check: CheckSettings
 
 
-def stream_draft(draft: Draft, llm: ChatModel, messages: list[Message], question: str, g: Generation,
+def read_first_token(draft: Draft, llm: ChatModel, messages: list[Message], question: str, g: Generation) -> None:
+    """Where the model reads out its first-token distribution (one pass over the prompt,
+    reused by the answer): its judgement that the sources do not answer (the log-odds of
+    the reply the prompt asks for then, "NOT FOUND") and, for a Yes/No question, its verdict.
+    Small models answer Yes/No with a strong bias, so the word is decided here, from the
+    model's own log-odds against a threshold calibrated on dev data."""
+    if not llm.reads_logits:
+        return
+    lp = cast(LogitModel, llm).first_token_logprobs(messages, ["Yes", "No", prompts.NOT_FOUND_WORD])
+    if lp is None:
+        return
+    p = min(math.exp(lp[prompts.NOT_FOUND_WORD]), 1 - 1e-12)
+    draft.not_found_logodds = math.log(max(p, 1e-12)) - math.log1p(-p)
+    if g.yes_no_threshold is not None and is_yes_no(question):
+        draft.logodds = lp["Yes"] - lp["No"]
+        draft.verdict = "Yes" if draft.logodds > g.yes_no_threshold else "No"
+
+
+def stream_draft(draft: Draft, llm: ChatModel, messages: list[Message], g: Generation,
                  timings: dict[str, float], started: float) -> Iterator[Token]:  # fmt: skip
-    """Stream the model's tokens into `draft`. Small models answer Yes/No with a strong
-    bias, so where the model reads out its logits the first word is decided here, from its
-    own log-odds against a threshold calibrated on dev data; it then writes the supporting
-    fact after that word."""
-    events: Iterator[LLMEvent] = llm.stream(messages, max_tokens=g.max_tokens, temperature=g.temperature)
-    if g.yes_no_threshold is not None and is_yes_no(question) and llm.reads_logits:
-        logit_model = cast(LogitModel, llm)
-        draft.logodds = logit_model.yes_no_logodds(messages)
-        if draft.logodds is not None:
-            draft.verdict = "Yes" if draft.logodds > g.yes_no_threshold else "No"
-            timings["first_token"] = time.perf_counter() - started
+    """Stream the model's tokens into `draft`, after its verdict when one was decided; once
+    the model is to answer, "NOT FOUND" is no longer a reply it can start."""
+    events: Iterator[LLMEvent]
+    if draft.not_found_logodds is not None:
+        if draft.verdict:
             draft.raw = draft.verdict + ","
+            timings["first_token"] = time.perf_counter() - started
             yield Token(draft.raw)
-            events = logit_model.stream_after(messages, draft.raw, max_tokens=g.max_tokens, temperature=g.temperature)
+        events = cast(LogitModel, llm).stream_after(messages, draft.raw, max_tokens=g.max_tokens,
+                                                    temperature=g.temperature, banned=(prompts.NOT_FOUND_WORD,))  # fmt: skip
+    else:
+        events = llm.stream(messages, max_tokens=g.max_tokens, temperature=g.temperature)
     for ev in events:
         if ev.text:
             timings.setdefault("first_token", time.perf_counter() - started)
@@ -121,8 +138,16 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
         yield make_answer(question, context, timings, refusal=why)
         return
     draft = Draft(model=llm.name)
+    messages = build_messages(asked, context, system)
     t_gen = time.perf_counter()
-    yield from stream_draft(draft, llm, build_messages(asked, context, system), question, g, timings, started)
+    read_first_token(draft, llm, messages, question, g)
+    evidence.not_found_logodds = draft.not_found_logodds
+    if why := policy.reason("judged", evidence):  # the model judges the sources do not answer: no generation
+        timings["judge"] = time.perf_counter() - t_gen
+        timings["total"] = time.perf_counter() - started
+        yield make_answer(question, context, timings, refusal=why, draft=draft)
+        return
+    yield from stream_draft(draft, llm, messages, g, timings, started)
     timings["generate"] = time.perf_counter() - t_gen
     t_check = time.perf_counter()
     evidence.raw, evidence.verdict = draft.raw, draft.verdict

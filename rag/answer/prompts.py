@@ -53,6 +53,10 @@ Question: {question}
 # told "Yes or No" in the system prompt, the 1.5B answered "Yes." to "Which company...?").
 HINT_YES_NO = "Begin with Yes or No, then give the fact from the sources that decides it."
 HINT_OPEN = "Begin with the answer itself (a name, number or short phrase), then the supporting fact."
+# Lets the model say the sources lack the answer. Its probability of starting so is read as
+# the model's judgement (rag/answer/generate.py); once it is to answer, it cannot start so.
+HINT_NOT_FOUND = "If the sources do not give the answer, write only: NOT FOUND."
+NOT_FOUND_WORD = "NOT"
 
 
 def _attr(text: str) -> str:

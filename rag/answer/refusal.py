@@ -4,9 +4,11 @@ Grounding is enforced, not requested: a check runs at each point of answering wh
 the evidence can be judged, and the first that fails gives the refusal and its reason,
 shown to the person who asked.
 
-- "question": before the model is called (names no article mentions, nothing retrieved,
-  evidence under the floor); the model is never loaded for these.
+- "question": before the model is called (an outlet or a name no article mentions,
+  nothing retrieved, nothing retrieved is about the question); the model is never loaded.
 - "prompt": the prompt is built (no room in the model's window for any source).
+- "judged": the model has read the prompt and judges that the sources do not answer (the
+  calibrated log-odds of its "NOT FOUND" reply); nothing is generated.
 - "draft": the model has written (nothing, or a decline).
 - "checked": after the citation check (nothing survived it).
 """
@@ -25,7 +27,7 @@ from rag.types import AnswerSentence
 _DECLINE = re.compile(
     r"(do(?:es)? not (?:cover|contain|mention|provide|say)|not (?:mentioned|covered|stated) in|"
     r"no (?:information|mention)|insufficient information|cannot (?:be )?(?:determine|answer|find)|"
-    r"can't (?:determine|answer)|unable to (?:determine|answer|find)|not enough information)",
+    r"can't (?:determine|answer)|unable to (?:determine|answer|find)|not enough information|^\W*not found\b)",
     re.IGNORECASE,
 )
 
@@ -38,6 +40,7 @@ class Evidence:
     context: Context
     unknown: UnknownSubjects = field(default_factory=UnknownSubjects)
     window: int = 0  # the model's context window, when no source fits in it
+    not_found_logodds: float | None = None  # the model's judgement, where it reads out its logits
     raw: str | None = None  # what the model wrote
     checked: list[AnswerSentence] | None = None  # its sentences after the citation check
     verdict: str = ""  # a Yes/No verdict decided from the model's log-odds
@@ -58,10 +61,17 @@ def _nothing_retrieved(e: Evidence, s: RefusalSettings) -> str | None:
     return None if e.context.sources else "nothing was retrieved"
 
 
-def _weak_evidence(e: Evidence, s: RefusalSettings) -> str | None:
-    if e.context.coverage >= s.min_evidence:
+def _off_topic(e: Evidence, s: RefusalSettings) -> str | None:
+    """By meaning, not words: the best retrieved sentence's similarity to the question."""
+    if e.context.best_dense >= s.min_relevance:
         return None
-    return f"the best evidence covers {e.context.coverage:.0%} of the question (floor {s.min_evidence:.0%})"
+    return f"nothing in the articles is about this (best match {e.context.best_dense:.2f}, floor {s.min_relevance:.2f})"
+
+
+def _model_judges_not_covered(e: Evidence, s: RefusalSettings) -> str | None:
+    if e.not_found_logodds is None or s.not_found_threshold is None or e.not_found_logodds <= s.not_found_threshold:
+        return None
+    return "the model, reading the sources, judges that they do not give the answer"
 
 
 def _no_room(e: Evidence, s: RefusalSettings) -> str | None:
@@ -72,7 +82,7 @@ def _model_declined(e: Evidence, s: RefusalSettings) -> str | None:
     raw = e.raw or ""
     if not raw.strip():
         return "the model found no answer in the sources"
-    # A short answer that says the sources lack it, with no citation: the model declined.
+    # "NOT FOUND", or a short answer that says the sources lack it, with no citation: the model declined.
     declined = _DECLINE.search(raw) and len(raw) < s.declined_max_chars and not re.search(r"\[\d", raw)
     return "the model found no answer in the sources" if declined else None
 
@@ -92,8 +102,9 @@ def _nothing_supported(e: Evidence, s: RefusalSettings) -> str | None:
 CHECKS: list[Check] = [
     Check("question", "unknown subject", _unknown_subject),
     Check("question", "nothing retrieved", _nothing_retrieved),
-    Check("question", "weak evidence", _weak_evidence),
+    Check("question", "off topic", _off_topic),
     Check("prompt", "no room for a source", _no_room),
+    Check("judged", "model judges not covered", _model_judges_not_covered),
     Check("draft", "model declined", _model_declined),
     Check("checked", "nothing supported", _nothing_supported),
 ]
@@ -103,7 +114,7 @@ class RefusalPolicy:
     """Runs the checks of one stage in order; the first reason found refuses."""
 
     def __init__(self, settings: RefusalSettings, checks: list[Check] | None = None):
-        self.settings = settings
+        self.settings = settings  # with its thresholds resolved (config.refusal_settings)
         self.checks = CHECKS if checks is None else checks
 
     def reason(self, stage: str, evidence: Evidence) -> str | None:

@@ -38,12 +38,16 @@ class ChatModel(Protocol):
 
 
 class LogitModel(ChatModel, Protocol):
-    """A model whose first-token logits can be read: Yes/No is then decided in code with
-    a calibrated threshold, and the model writes the rest after that word."""
+    """A model whose first-token distribution can be read: whether the sources answer the
+    question and, for a Yes/No question, which, are decided in code from it with calibrated
+    thresholds; the model then writes the answer after the chosen first word."""
 
-    def yes_no_logodds(self, messages: list[Message]) -> float | None: ...
+    def first_token_logprobs(self, messages: list[Message], words: list[str]) -> dict[str, float] | None:
+        """log P(the answer's first token is the first token of each word); None when unknown."""
 
-    def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float) -> Iterator[LLMEvent]: ...
+    def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float,
+                     banned: tuple[str, ...] = ()) -> Iterator[LLMEvent]:  # fmt: skip
+        """The answer after `prefix`, never starting a word with the first token of a banned one."""
 
 
 def locked_stream(lock: threading.Lock, produce: Callable[[], Iterator[LLMEvent]], idle_s: float = 30.0) -> Iterator[LLMEvent]:

@@ -63,8 +63,12 @@ class LocalLlamaModel:
             self._llm.reset()
             self._llm.eval(tokens)
 
-    def yes_no_logodds(self, messages: list[Message]) -> float | None:
-        """log P(Yes) - log P(No) for the answer's first token; None if not a ChatML model."""
+    def _first_token(self, word: str) -> int:
+        return int(self._llm.tokenize(word.encode("utf-8"), add_bos=False)[0])
+
+    def first_token_logprobs(self, messages: list[Message], words: list[str]) -> dict[str, float] | None:
+        """log P(first answer token) of each word's first token, from one pass over the
+        prompt (which the answer then reuses from llama.cpp's cache); None if not ChatML."""
         if not self._chatml:
             return None
         import numpy as np
@@ -73,7 +77,7 @@ class LocalLlamaModel:
         captured: dict[str, Any] = {}
 
         def grab(_ids: Any, scores: Any) -> Any:
-            captured.setdefault("scores", np.array(scores, copy=True))
+            captured.setdefault("scores", np.array(scores, dtype=np.float64, copy=True))
             return scores
 
         with self._lock:
@@ -83,9 +87,9 @@ class LocalLlamaModel:
         scores = captured.get("scores")
         if scores is None:
             return None
-        yes = self._llm.tokenize(b"Yes", add_bos=False)[0]
-        no = self._llm.tokenize(b"No", add_bos=False)[0]
-        return float(scores[yes] - scores[no])
+        top = float(scores.max())
+        log_z = top + float(np.log(np.exp(scores - top).sum()))
+        return {w: float(scores[self._first_token(w)]) - log_z for w in words}
 
     @staticmethod
     def _sampling(max_tokens: int, temperature: float) -> dict[str, Any]:
@@ -108,10 +112,14 @@ class LocalLlamaModel:
         except ValueError as exc:  # prompt longer than the context window
             raise ModelUnavailable(f"the local model rejected the prompt: {exc}") from None
 
-    def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float) -> Iterator[LLMEvent]:
-        """Stream the answer's continuation after `prefix` (the prompt's KV cache is reused)."""
+    def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float,
+                     banned: tuple[str, ...] = ()) -> Iterator[LLMEvent]:  # fmt: skip
+        """Stream the answer's continuation after `prefix` (the prompt's KV cache is reused);
+        the first token of each banned word is never chosen."""
         prompt = self._format(messages) + prefix
         sampling = self._sampling(max_tokens, temperature)
+        if banned:
+            sampling["logit_bias"] = {self._first_token(w): -100.0 for w in banned}
         return locked_stream(self._lock, lambda: self._events(
             self._llm.create_completion(prompt, stream=True, stop=["<|im_end|>"], **sampling), chat=False))  # fmt: skip
 

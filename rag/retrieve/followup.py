@@ -1,33 +1,96 @@
-"""Follow-up questions: give an elliptical question the subject of the one before it."""
+"""Follow-up questions: what a question that leans on the earlier turn asks, for retrieval
+and for the model.
+
+A rewrite by the model would cost a second pass over its prompt for every follow-up, which
+the latency budget on a 2-core CPU does not allow, so the question is resolved by rules:
+
+- a question that stands on its own is left alone;
+- "he", "she", "his", "her" become the person the earlier turn named (the one nearest a word
+  both questions share: "Is he preparing for peace?" after "What does Stoltenberg say Putin
+  is preparing for?" asks about Putin);
+- "what about X" / "and X?" changes the topic to X: asked about X alone;
+- any other reference ("them", "that match", "On what day?") gets the earlier question and
+  answer as labelled context, the follow-up last, so the model answers the new question.
+
+Retrieval always searches the resolved question with the earlier turn's words (a new topic
+may still be asked in the earlier frame: "What about Bakhmut?" after a count of shelled
+towns).
+"""
 
 from __future__ import annotations
 
 import re
 
+from rag.text.names import claim_names, question_names
 from rag.text.terms import terms
 
-# The question as put to the model when it leans on the earlier one.
-FOLLOW_UP = "{question} (earlier question: {previous})"
-_ELLIPTIC_START = re.compile(r"^\s*(what|how)\s+about\b|^\s*(and|also|same|what of|and what)\b", re.IGNORECASE)
-_PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|he|she|his|her|there)\b", re.IGNORECASE)
+FOLLOW_UP = "Earlier question: {previous}\nEarlier answer: {answer}\nFollow-up question (answer this one): {question}"
+TOPIC = "What do the sources say about {subject}?"
+_PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
+_REFERENCE = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there|then|such)\b", re.IGNORECASE)
+_SWITCH = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*\??\s*$|^\s*and\s+(?P<y>(?:the\s+)?\w[\w\s'-]*?)\s*\?\s*$",
+                     re.IGNORECASE)  # fmt: skip
+_MARKERS = re.compile(r"\s*\[\d+\]")
+
+
+def _standalone(question: str) -> bool:
+    return (not _PERSONAL.search(question) and not _REFERENCE.search(question) and not _SWITCH.match(question)
+            and len(terms(question)) >= 3)  # fmt: skip
+
+
+def _person(question: str, previous: str, answer: str) -> str:
+    """The person a pronoun means: the one the earlier answer names when the earlier question
+    asked for someone ("Who is...?", "Which player...?": a name of two or more words that the
+    question did not give); else a name of the earlier question (the one nearest a word both
+    questions share, else the last of two or more words, which is how people are named)."""
+    answered = [n.title() for n in sorted(claim_names(answer), key=lambda n: answer.lower().find(n))]
+    names = [n for n in question_names(previous) if len(n) > 2]
+    new_people = [n for n in answered if len(n.split()) > 1 and n.lower() not in previous.lower()]
+    if re.match(r"\s*(who|whom|whose|which|what)\b", previous, re.IGNORECASE) and new_people:
+        return new_people[0]
+    if re.match(r"\s*who(m|se)?\b", previous, re.IGNORECASE) and answered:
+        return answered[0]
+    shared = set(terms(question)) & set(terms(previous))
+    if names and shared:
+        words = previous.split()
+        hits = [i for i, w in enumerate(words) if set(terms(w)) & shared]
+
+        def distance(name: str) -> int:
+            at = next((i for i, w in enumerate(words) if w.strip("'’s,.?") == name.split()[-1]), len(words))
+            return min((abs(at - h) for h in hits), default=len(words))
+
+        return min(names, key=distance)
+    people = [n for n in names if len(n.split()) > 1]
+    return people[-1] if people else (answered[0] if answered else (names[-1] if names else ""))
+
+
+def _substitute(question: str, person: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        word = m.group(1).lower()
+        return f"{person}'s" if word in {"his", "hers"} else person
+
+    return _PERSONAL.sub(one, question, count=1)
 
 
 def rewrite_follow_up(question: str, history: list[tuple[str, str]] | None) -> tuple[str, str]:
-    """Give an elliptical follow-up the subject of the previous question.
+    """(retrieval query, question as put to the model) for `question` after `history`.
 
-    Returns (retrieval query, question as put to the model).
-
-    >>> rewrite_follow_up("What about Bakhmut?", [("How many settlements were bombarded?", "16 [1].")])[1]
-    'What about Bakhmut? (earlier question: How many settlements were bombarded?)'
+    >>> rewrite_follow_up("Is he preparing for peace?", [("What does Stoltenberg say Putin is preparing for?", "War [1].")])
+    ('Is Putin preparing for peace? What does Stoltenberg say Putin is preparing for?', 'Is Putin preparing for peace?')
+    >>> rewrite_follow_up("And what about fighter jets?", [("Which two regions make up the Donbas?", "Donetsk and Luhansk [1].")])[1]
+    'What do the sources say about fighter jets?'
     >>> rewrite_follow_up("Who is the NATO Secretary General?", [("Anything?", "No.")])
     ('Who is the NATO Secretary General?', 'Who is the NATO Secretary General?')
     """
-    if not history:
+    if not history or not history[-1][0].strip() or _standalone(question):
         return question, question
-    previous = history[-1][0].strip()
-    content = terms(question)
-    elliptic = bool(_ELLIPTIC_START.search(question)) or len(content) <= 1
-    elliptic = elliptic or (bool(_PRONOUN.search(question)) and len(content) <= 3)
-    if not elliptic or not previous:
-        return question, question
-    return f"{question.strip()} {previous}", FOLLOW_UP.format(question=question.strip(), previous=previous)
+    previous, answer = history[-1][0].strip(), _MARKERS.sub("", history[-1][1]).strip()
+    switch = _SWITCH.match(question)
+    if switch and not _PERSONAL.search(question) and not _REFERENCE.search(switch.group("x") or switch.group("y") or ""):
+        subject = (switch.group("x") or switch.group("y")).strip()
+        return f"{question} {previous}", TOPIC.format(subject=subject)
+    person = _person(question, previous, answer) if _PERSONAL.search(question) else ""
+    if person and not _REFERENCE.search(question):
+        resolved = _substitute(question, person)
+        return f"{resolved} {previous}", resolved
+    return f"{question} {previous} {answer}", FOLLOW_UP.format(previous=previous, answer=answer, question=question)

@@ -18,11 +18,12 @@ report", "as reported by CNN").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rag.retrieve.hints import outlet_aliases
-from rag.text.names import normalise, publisher_mentions, question_names
+from rag.text.names import ALIASES, TITLES, name_runs, normalise, not_names, publisher_mentions
 from rag.text.terms import terms
 
 
@@ -83,11 +84,46 @@ class SubjectIndex:
             )
         return self._cache[n]
 
+    def known(self, name: str, opens: bool = False) -> bool:
+        """Mentioned as written, as a variant (see `variant_mentioned`), or, for a run that
+        opens a sentence, without its first word ("Legendary WNBA" -> "WNBA")."""
+        if self.is_outlet(name) or self.is_mentioned(name) or self.variant_mentioned(name):
+            return True
+        alias = ALIASES.get(name.lower().removeprefix("the "))
+        if alias and self.is_mentioned(alias.upper()):  # "United States" in an article that writes "U.S."
+            return True
+        rest = name.split(maxsplit=1)[1] if opens and " " in name else ""
+        return bool(rest) and self.known(rest)
+
+    def variant_mentioned(self, name: str) -> bool:
+        """A person written another way: the surname alone ("Stoltenberg said"), after an
+        initial or a title ("J. Stoltenberg", "President Biden"), or with a longer or shorter
+        first name ("Ash Carter" for "Ashton Carter"). The surname after another first name
+        ("Mike Sutter") or before a capitalised word ("Sutter Health") is someone else."""
+        words = name.split()
+        person_like = len(words) == 2 or (len(words) == 3 and len(words[1].rstrip(".")) == 1)
+        if not person_like or words[-1].lower() in not_names():
+            return False
+        first, last = words[0].lower().rstrip("."), words[-1]
+        texts = self._candidates(last)
+        if any(re.search(rf"\b{re.escape(last.lower())}\b", t) for t in texts):
+            return False  # an ordinary word ("Times", "Journal"): no surname to go by
+        pattern = re.compile(rf"(?:\b([A-Z][\w'’\-]*\.?)\s+)?\b{re.escape(last)}\b(?!\s+[A-Z])")
+        for text in texts:
+            for m in pattern.finditer(text):
+                before = (m.group(1) or "").lower().rstrip(".")
+                if not before or before in not_names() or before in TITLES or first in TITLES:
+                    return True
+                if before.startswith(first) or first.startswith(before):
+                    return True
+        return False
+
     def unknown(self, question: str) -> UnknownSubjects:
-        """The question's names that no article mentions, and the outlets it cites that the collection lacks."""
+        """The outlets the question cites that the collection lacks, and its names of two or
+        more words that no article mentions. A single capitalised word is no evidence either
+        way: it is as often a place standing for its government ("Moscow", "Kyiv"), an
+        adjective ("Belgian") or a nickname as a name, so it is left to the other checks."""
         outlets = [o for o in publisher_mentions(question) if not self.is_outlet(o)]
-        names = [
-            n for n in question_names(question)
-            if n not in outlets and not self.is_outlet(n) and not self.is_mentioned(n)
-        ]  # fmt: skip
+        names = [n for n, opens in name_runs(question)
+                 if len(n.split()) >= 2 and n not in outlets and not self.known(n, opens)]  # fmt: skip
         return UnknownSubjects(names, outlets)

@@ -34,6 +34,17 @@ _OPENERS = frozenset(
 )  # fmt: skip
 
 
+# Words that come before a surname without being a first name ("President Biden").
+TITLES = frozenset(
+    {"president", "vice", "senator", "sen", "rep", "representative", "governor", "gov", "mayor", "minister", "prime",
+     "chancellor", "secretary", "general", "gen", "ceo", "chief", "coach", "manager", "dr", "mr", "mrs", "ms", "miss",
+     "sir", "dame", "lord", "lady", "judge", "justice", "king", "queen", "prince", "princess", "pope", "officer",
+     "sergeant", "captain", "capt", "director", "chairman", "chair", "founder", "boss", "striker", "quarterback",
+     "defender", "midfielder", "goalkeeper", "forward", "guard", "actor", "actress", "singer", "rapper", "star",
+     "professor", "prof", "agent", "commissioner", "spokesman", "spokeswoman", "ambassador", "archbishop", "bishop"}
+)  # fmt: skip
+
+
 @lru_cache(maxsize=1)
 def not_names() -> frozenset[str]:
     """Words that are capitalised without naming anyone."""
@@ -88,23 +99,36 @@ def question_names(question: str) -> list[str]:
 
     >>> question_names("Does the TechCrunch article say Elon Musk's X fined Jada and Will Smith?")
     ['TechCrunch', 'Elon Musk', 'X', 'Jada', 'Will Smith']
+    >>> question_names("Did SpaceX and NASA launch a rocket into space Wednesday. What was its destination?")
+    ['SpaceX', 'NASA']
     """
-    out: list[str] = []
-    for m in _QUESTION_RUN.finditer(question):
-        # A run that opens the question or a clause may start with an ordinary word
-        # ("Does the TechCrunch ..."); inside a sentence only an article is dropped
-        # ("the Verge"), so "Will Smith" keeps its "Will".
-        opens = _opens_sentence(question, m.start())
-        for k, part in enumerate(_NAME_SPLIT.split(m.group(0))):
-            words = _trim(part.split(), not_names() if opens and k == 0 else _ARTICLES)
-            if opens and k == 0 and len(words) == 1 and len(part.split()) == 1:
-                continue  # one capitalised word opening a sentence: "Together", "Besides"
-            while words and words[0].lower().strip(".,") in MONTHS:  # dates are not names
-                words = words[1:]
-            name = " ".join(words).rstrip(".,'’")
-            name = _POSSESSIVE.sub("", name) if name.endswith(("'s", "’s")) else name
-            if name and normalise(name) and name not in out:
-                out.append(name)
+    return [name for name, _ in name_runs(question)]
+
+
+def name_runs(question: str) -> list[tuple[str, bool]]:
+    """(name, opens a sentence) for each capitalised name, sentence by sentence: a run never
+    joins the last word of one sentence to the first of the next ("Wednesday. What"), and
+    a run of ordinary capitalised words only (weekdays, months, openers) is no name. A
+    sentence-initial run may still start with an ordinary word ("Corporate America"): the
+    caller can look it up without that word."""
+    from rag.text.sentences import split_sentences
+
+    out: list[tuple[str, bool]] = []
+    for sentence in split_sentences(question):
+        for m in _QUESTION_RUN.finditer(sentence):
+            # Inside a sentence only an article is dropped ("the Verge"), so "Will Smith" keeps its "Will".
+            opens = _opens_sentence(sentence, m.start())
+            for k, part in enumerate(_NAME_SPLIT.split(m.group(0))):
+                words = _trim(part.split(), not_names() if opens and k == 0 else _ARTICLES)
+                if opens and k == 0 and len(words) == 1 and len(part.split()) == 1:
+                    continue  # one capitalised word opening a sentence: "Together", "Besides"
+                while words and words[0].lower().strip(".,") in MONTHS:  # dates are not names
+                    words = words[1:]
+                name = " ".join(words).rstrip(".,'’")
+                name = _POSSESSIVE.sub("", name) if name.endswith(("'s", "’s")) else name
+                ordinary = all(w.lower().strip(".,'’") in not_names() for w in name.split())
+                if name and normalise(name) and not ordinary and name not in (n for n, _ in out):
+                    out.append((name, opens and k == 0))
     return out
 
 
@@ -126,7 +150,7 @@ def publisher_mentions(question: str) -> list[str]:
 # ---------------------------------------------------------------- names in a claim
 
 _CLAIM_RUN = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*")
-_ALIASES = {"united states": "u.s.", "america": "u.s.", "united kingdom": "u.k.", "britain": "u.k."}
+ALIASES = {"united states": "u.s.", "america": "u.s.", "united kingdom": "u.k.", "britain": "u.k."}
 
 
 def claim_names(text: str) -> set[str]:
@@ -153,7 +177,7 @@ def name_found(name: str, haystack_terms: set[str]) -> bool:
     """Whether every word of `name` is among `haystack_terms`, compared by stem ("Jens
     Stoltenberg" in a passage that says "Stoltenberg" and "Jens"). "U.S." has no term of
     two letters, so names with a common abbreviation are checked as that abbreviation."""
-    for long, short in _ALIASES.items():
+    for long, short in ALIASES.items():
         name = name.replace(long, short)
     words = [t for w in re.split(r"[\s\-]+", name) for t in terms(w)]
     return all(t in haystack_terms for t in words)

@@ -92,7 +92,7 @@ def test_running_app_sees_articles_ingested_by_another_writer(tmp_path: Path) ->
     settings = make_settings(tmp_path)
     reader = Pipeline(settings)
     reader.ingest([SEEDS])
-    assert reader.ask("What rate did the Freedonia central bank set?").refused
+    assert "7.5" not in reader.ask("What rate did the Freedonia central bank set?").text
     extra = tmp_path / "new.txt"
     extra.write_text("title: Rates\nsource: Fortune\ndate: 2023-10-02\n\nThe central bank of Freedonia set its rate at 7.5 percent.")
     subprocess.run([sys.executable, "-m", "rag.cli", "ingest", str(extra)], env=cli_env(tmp_path), cwd=ROOT, check=True,

@@ -49,7 +49,7 @@ def test_a_different_event_with_another_number_is_not_a_conflict() -> None:
 
 def test_answer_reports_the_disagreement_and_cites_both(tmp_path: Path) -> None:
     # No evidence floor: with two articles of one sentence each, idf says little.
-    settings = make_settings(tmp_path, refusal={"min_evidence": 0.0})
+    settings = make_settings(tmp_path, refusal={"min_relevance": 0.0})
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "monday.txt").write_text(MONDAY)

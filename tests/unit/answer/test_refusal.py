@@ -13,13 +13,13 @@ from tests.fakes import QueueModel
 SRC = Source(n=1, title="t", outlet="o", url="", published="", sentences=["Sixteen settlements were bombarded."])
 
 
-def _evidence(coverage: float = 0.8, sources: list[Source] | None = None, **kw) -> Evidence:  # type: ignore[no-untyped-def]
-    return Evidence("How many settlements?", Context([SRC] if sources is None else sources, 10, coverage, 0.5), **kw)
+def _evidence(coverage: float = 0.8, sources: list[Source] | None = None, dense: float = 0.5, **kw) -> Evidence:  # type: ignore[no-untyped-def]
+    return Evidence("How many settlements?", Context([SRC] if sources is None else sources, 10, coverage, dense), **kw)
 
 
 def test_checks_are_one_ordered_list_by_stage() -> None:
     stages = [c.stage for c in CHECKS]
-    assert stages == sorted(stages, key=["question", "prompt", "draft", "checked"].index)
+    assert stages == sorted(stages, key=["question", "prompt", "judged", "draft", "checked"].index)
 
 
 def test_an_unknown_name_is_refused_first_and_named() -> None:
@@ -30,11 +30,19 @@ def test_an_unknown_name_is_refused_first_and_named() -> None:
         "question", _evidence(unknown=UnknownSubjects(names=["David Sutter"]))) is None  # fmt: skip
 
 
-def test_weak_evidence_and_nothing_retrieved() -> None:
-    policy = RefusalPolicy(RefusalSettings(min_evidence=0.3))
+def test_off_topic_by_meaning_and_nothing_retrieved() -> None:
+    policy = RefusalPolicy(RefusalSettings(min_relevance=0.3))
     assert policy.reason("question", _evidence(sources=[])) == "nothing was retrieved"
-    assert "covers 20% of the question (floor 30%)" in (policy.reason("question", _evidence(coverage=0.2)) or "")
-    assert policy.reason("question", _evidence(coverage=0.3)) is None
+    assert "best match 0.20, floor 0.30" in (policy.reason("question", _evidence(dense=0.2)) or "")
+    assert policy.reason("question", _evidence(dense=0.3, coverage=0.0)) is None  # no word in common: not a reason
+
+
+def test_the_model_judgement_refuses_above_its_threshold_only() -> None:
+    policy = RefusalPolicy(RefusalSettings(not_found_threshold=0.5))
+    assert policy.reason("judged", _evidence(not_found_logodds=0.6)) is not None
+    assert policy.reason("judged", _evidence(not_found_logodds=0.4)) is None
+    assert policy.reason("judged", _evidence(not_found_logodds=None)) is None  # a model without logits
+    assert RefusalPolicy(RefusalSettings(not_found_threshold=None)).reason("judged", _evidence(not_found_logodds=9.0)) is None
 
 
 def test_a_decline_and_an_unsupported_draft() -> None:
@@ -56,9 +64,9 @@ def test_unrelated_question_is_refused_without_calling_the_model(seeded_with) ->
 
 def test_question_naming_an_absent_person_is_refused_without_the_model(seeded_with) -> None:  # type: ignore[no-untyped-def]
     llm = QueueModel()
-    ans = seeded_with(llm).ask("What did Zelensky say about Bakhmut at the Munich Security Conference?")
+    ans = seeded_with(llm).ask("What did Volodymyr Zelensky say about Bakhmut at the Munich Security Conference?")
     assert ans.refused and ans.text == NOT_COVERED and llm.calls == []
-    assert "Zelensky" in ans.refusal_reason and "Munich Security Conference" in ans.refusal_reason
+    assert "Volodymyr Zelensky" in ans.refusal_reason and "Munich Security Conference" in ans.refusal_reason
     assert "why:" in ans.format_text()
 
 
