@@ -121,7 +121,7 @@ def score_answer(item: GoldenItem, answer: Answer) -> dict[str, Any]:
         rec["correct"] = M.answer_correct(answer.text, item.answers, answer.refused)
         rec["em"] = (not answer.refused) and M.exact_match(answer.text, item.answers)
         rec["false_abstention"] = answer.refused
-        if answer.citations:
+        if answer.citations and (item.evidence_urls or item.facts):  # a set without evidence has no precision to give
             gold = set(item.evidence_urls)
             # A cited article is right when it is gold evidence (or, with no urls, when the
             # quote it was cited for contains a gold fact).

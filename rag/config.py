@@ -197,9 +197,11 @@ class RefusalSettings(BaseModel):
     check_names: bool = Field(True, description=(
         "Refuse without calling the LLM when the question names a person, organisation or "
         "outlet that no ingested article mentions; the reason names it."))
-    min_relevance: float = Field(0.40, ge=0.0, le=1.0, description=(
-        "Refuse without calling the LLM when no retrieved sentence reaches this cosine similarity "
-        "to the question (the off-topic floor; by meaning, so a reworded question is not refused)."))
+    min_relevance: float | None = Field(None, ge=0.0, le=1.0, description=(
+        "Refuse without calling the LLM when no retrieved sentence reaches this cosine similarity to the "
+        "question (by meaning, so a reworded question is not refused). Empty: 0.40 (calibrated on dev) for a "
+        "model that cannot judge the sources itself, and off where its judgement is in force (a far better "
+        "signal, and short questions score low against long sentences)."))
     judge: bool = Field(True, description=(
         "A local model's own judgement that the sources do not give the answer refuses "
         "(read from its first-token probabilities before it writes anything)."))
@@ -247,11 +249,17 @@ class Settings(BaseSettings):
                                description="The MultiHop-RAG copy `newsdesk eval` reads.")  # fmt: skip
 
 
+OFF_TOPIC_FLOOR = 0.40  # `newsdesk eval calibrate`, for models without the judgement
+
+
 def refusal_settings(settings: Settings) -> RefusalSettings:
-    """The refusal settings in force: the model-judgement threshold resolved for the model."""
+    """The refusal settings in force: the model-judgement threshold resolved for the model,
+    and the off-topic floor only where that judgement is not in force (unless set)."""
     r = settings.refusal
     threshold = r.not_found_threshold if r.not_found_threshold is not None else settings.llm.tuning().get("not_found_threshold")
-    return r.model_copy(update={"not_found_threshold": threshold if r.judge else None})
+    judged = r.judge and threshold is not None
+    floor = r.min_relevance if r.min_relevance is not None else (0.0 if judged else OFF_TOPIC_FLOOR)
+    return r.model_copy(update={"not_found_threshold": threshold if r.judge else None, "min_relevance": floor})
 
 
 def context_budget(settings: Settings) -> int:

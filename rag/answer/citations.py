@@ -101,6 +101,16 @@ def ground(sentence_terms: set[str], claim: set[str], sources: list[Source]) -> 
     return quotes, hay, f"{hay} {' '.join(before)}"
 
 
+def _literal_support(sentence: str, sources: list[Source]) -> tuple[float, str, dict[int, str]]:
+    """An answer with no content term ("U.S.", "No.") is supported only by a cited sentence
+    that holds it as written; without this it would pass with an arbitrary quote."""
+    literal = re.sub(r"[\s.!?]+$", "", sentence).strip().lower()
+    quotes = {p.n: next((w for w in p.sentences if literal and literal in w.lower()), "") for p in sources}
+    if literal and any(quotes.values()):
+        return 1.0, "", {n: q for n, q in quotes.items() if q}
+    return 0.0, f"'{sentence}' is not in the cited passage", {}
+
+
 class CitationChecker:
     """Checks answer sentences against the sources they cite, for one question."""
 
@@ -121,14 +131,18 @@ class CitationChecker:
         another naming Agence France-Presse.
         """
         s_terms = _terms(sentence)
+        if not s_terms:  # "U.S." alone: nothing to compare by terms, so it must stand in a sentence as written
+            return _literal_support(sentence, sources)
         claim = s_terms - self._q_terms
         quotes, hay, names_hay = ground(s_terms, claim, sources)
         missing = self._missing(sentence, names_hay)
         if missing:
             return 0.0, missing, quotes
         hay_terms = _terms(hay)
-        overall = len(s_terms & hay_terms) / len(s_terms) if s_terms else 1.0
-        # Words that only restate the question prove little: the rest must be in the passage.
+        # Words the answer repeats from the question are not claims: a reworded question's
+        # words ("the alliance's chief") need not be the article's. What the answer adds
+        # must be in the passage.
+        overall = len(s_terms & (hay_terms | self._q_terms)) / len(s_terms) if s_terms else 1.0
         fresh = len(claim & hay_terms) / len(claim) if claim else 1.0
         score = 0.5 * overall + 0.5 * fresh
         threshold = self.settings.support_threshold

@@ -63,9 +63,10 @@ def _nothing_retrieved(e: Evidence, s: RefusalSettings) -> str | None:
 
 def _off_topic(e: Evidence, s: RefusalSettings) -> str | None:
     """By meaning, not words: the best retrieved sentence's similarity to the question."""
-    if e.context.best_dense >= s.min_relevance:
+    floor = s.min_relevance or 0.0
+    if e.context.best_dense >= floor:
         return None
-    return f"nothing in the articles is about this (best match {e.context.best_dense:.2f}, floor {s.min_relevance:.2f})"
+    return f"nothing in the articles is about this (best match {e.context.best_dense:.2f}, floor {floor:.2f})"
 
 
 def _model_judges_not_covered(e: Evidence, s: RefusalSettings) -> str | None:

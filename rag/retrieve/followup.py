@@ -9,8 +9,10 @@ the latency budget on a 2-core CPU does not allow, so the question is resolved b
   both questions share: "Is he preparing for peace?" after "What does Stoltenberg say Putin
   is preparing for?" asks about Putin);
 - "what about X" / "and X?" changes the topic to X: asked about X alone;
-- any other reference ("them", "that match", "On what day?") gets the earlier question and
-  answer as labelled context, the follow-up last, so the model answers the new question.
+- a bare question word ("On what day?", "For how many years?") takes the place of the
+  earlier question's ("Where did the ministers meet?" -> "On what day did the ministers meet?");
+- any other reference ("them", "that match") gets the earlier question as context. Not the
+  earlier answer: shown it, a small model answers the earlier question again.
 
 Retrieval always searches the resolved question with the earlier turn's words (a new topic
 may still be asked in the earlier frame: "What about Bakhmut?" after a count of shelled
@@ -24,13 +26,18 @@ import re
 from rag.text.names import claim_names, question_names
 from rag.text.terms import terms
 
-FOLLOW_UP = "Earlier question: {previous}\nEarlier answer: {answer}\nFollow-up question (answer this one): {question}"
+FOLLOW_UP = "{question} (This follows the question: {previous})"
 TOPIC = "What do the sources say about {subject}?"
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 _REFERENCE = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there|then|such)\b", re.IGNORECASE)
 _SWITCH = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*\??\s*$|^\s*and\s+(?P<y>(?:the\s+)?\w[\w\s'-]*?)\s*\?\s*$",
                      re.IGNORECASE)  # fmt: skip
 _MARKERS = re.compile(r"\s*\[\d+\]")
+_BARE = re.compile(r"^\s*(?:and\s+)?(?P<wh>(?:(?:on|in|at|for|by|since|until|from)\s+)?(?:what|which|how|when|where|who|why)"
+                   r"(?:\s+\w+){0,2}?)\s*\?\s*$", re.IGNORECASE)
+_CLAUSE = re.compile(r"^\s*(?:(?:on|in|at|for|by|from)\s+)?(?:what|which|how|when|where|who|whom|why)(?:\s+\w+){0,2}?\s+"
+                     r"(?P<rest>(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b.*?)\s*\?\s*$",
+                     re.IGNORECASE)  # fmt: skip
 
 
 def _standalone(question: str) -> bool:
@@ -89,8 +96,12 @@ def rewrite_follow_up(question: str, history: list[tuple[str, str]] | None) -> t
     if switch and not _PERSONAL.search(question) and not _REFERENCE.search(switch.group("x") or switch.group("y") or ""):
         subject = (switch.group("x") or switch.group("y")).strip()
         return f"{question} {previous}", TOPIC.format(subject=subject)
+    bare, clause = _BARE.match(question), _CLAUSE.match(previous)
+    if bare and clause:
+        merged = f"{bare.group('wh')[0].upper()}{bare.group('wh')[1:]} {clause.group('rest')}?"
+        return f"{merged} {answer}", merged
     person = _person(question, previous, answer) if _PERSONAL.search(question) else ""
     if person and not _REFERENCE.search(question):
         resolved = _substitute(question, person)
         return f"{resolved} {previous}", resolved
-    return f"{question} {previous} {answer}", FOLLOW_UP.format(previous=previous, answer=answer, question=question)
+    return f"{question} {previous} {answer}", FOLLOW_UP.format(previous=previous, question=question)

@@ -35,3 +35,20 @@ def test_a_name_in_another_sentence_of_the_source_does_not_ground_a_claim() -> N
 def test_a_number_must_be_in_the_cited_sentence() -> None:
     (s,) = CitationChecker().check("21 settlements were bombarded [1].", {1: _src(1, "16 settlements had been bombarded.")})
     assert not s.supported and "21" in s.reason
+
+
+def test_words_repeated_from_a_reworded_question_are_not_claims() -> None:
+    src = _src(1, "On Monday, Stoltenberg said a new major Russian offensive in eastern Ukraine has already begun.")
+    q = "What did the alliance's head say Moscow has already launched in the east?"
+    (s,) = CitationChecker(q).check("The alliance's head said Moscow has already launched a new major offensive [1].", {1: src})
+    assert s.supported, s.reason
+    (bad,) = CitationChecker(q).check("The alliance's head said Moscow has launched a naval blockade [1].", {1: src})
+    assert not bad.supported
+
+
+def test_an_answer_with_no_content_word_must_stand_in_the_cited_sentence_as_written() -> None:
+    src = _src(1, "Stoltenberg said fighter jets are not urgent.", "A U.S.-led group of allies met in Brussels.")
+    (ok,) = CitationChecker("Which country led the group?").check("U.S [1].", {1: src})
+    assert ok.supported and "U.S.-led" in ok.quotes[1]
+    (bad,) = CitationChecker("Which country led the group?").check("U.K [1].", {1: src})
+    assert not bad.supported

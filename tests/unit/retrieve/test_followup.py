@@ -26,7 +26,14 @@ def test_a_pronoun_becomes_the_person_it_means() -> None:
     assert rewrite_follow_up("Is he preparing for peace?", hist)[1] == "Is Putin preparing for peace?"
 
 
-def test_a_fragment_gets_the_earlier_turn_as_labelled_context() -> None:
-    _, prompt_q = rewrite_follow_up("On what day?", [("Where did the ministers meet?", "Brussels [1].")])
-    assert prompt_q.endswith("Follow-up question (answer this one): On what day?") and "Brussels" in prompt_q
+def test_a_bare_question_word_takes_the_place_of_the_earlier_one() -> None:
+    assert rewrite_follow_up("On what day?", [("Where did the ministers meet?", "Brussels [1].")])[1] == \
+        "On what day did the ministers meet?"
+    assert rewrite_follow_up("For how many years?", [("Which team has Ohtani played for?", "The Angels [1].")])[1] == \
+        "For how many years has Ohtani played for?"
+
+
+def test_another_reference_gets_the_earlier_question_but_not_its_answer() -> None:
+    _, prompt_q = rewrite_follow_up("Who has to get them in?", [("Which supplies are needed?", "Ammunition and fuel [1].")])
+    assert prompt_q == "Who has to get them in? (This follows the question: Which supplies are needed?)"
 
