@@ -4,6 +4,7 @@
     newsdesk bench --only ingest       # ingest throughput: newsdesk vs the llama-index peer vs the model alone
     newsdesk bench --only query --sizes 10000 100000
     newsdesk bench --only memory
+    newsdesk bench --only api          # 20 concurrent clients against newsdesk serve (eval/bench_api.py)
 
 Ingest runs each pipeline on the MultiHop-RAG corpus in a fresh store, in this process,
 one after the other. Query latency is measured at corpus sizes grown synthetically: the
@@ -210,6 +211,10 @@ def render(results: dict[str, Any]) -> str:
 
             md.append(f"| {int(size):,} | {f('embed')} | {f('search')} | {f('retrieve')} | {f('context')} | {f('first_token')} | {f('answer_total')} | {r['lexical_index_build_s']:.1f} |")
         md.append("")
+    if results.get("api"):
+        from eval.bench_api import render_api
+
+        md += render_api(results["api"])
     mem = results.get("memory")
     if mem:
         md += ["### Memory (peak resident, MiB)", "", "| process | MiB |", "|---|---|"]
@@ -242,7 +247,7 @@ def plot(results: dict[str, Any], out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="newsdesk bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--only", choices=["ingest", "query", "memory"], action="append")
+    p.add_argument("--only", choices=["ingest", "query", "memory", "api"], action="append")
     p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     p.add_argument("--no-llm", action="store_true", help="skip first-token / full-answer timings")
     p.add_argument("--work", default=None, help="scratch folder (default: a temporary one, removed after)")
@@ -269,6 +274,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"query latency at {size:,} chunks ...", file=sys.stderr, flush=True)
                 grow_store(pipe, size)
                 results["query"][str(size)] = bench_queries(pipe, with_llm=not args.no_llm)
+        if "api" in parts:
+            from eval.bench_api import bench_api
+
+            print("api: 20 concurrent clients against newsdesk serve ...", file=sys.stderr, flush=True)
+            results["api"] = bench_api(_settings(work / "api"))
         if "memory" in parts:
             print("memory: ingest and UI processes ...", file=sys.stderr, flush=True)
             results["memory"] = bench_memory(corpus, work)

@@ -138,6 +138,16 @@ def score_answer(item: GoldenItem, answer: Answer) -> dict[str, Any]:
     return rec
 
 
+def run_llamaindex_item(retriever: Any, item: GoldenItem) -> dict[str, Any]:
+    """Retrieval through `NewsdeskRetriever` (the parity check of the LlamaIndex adapter)."""
+    t0 = time.perf_counter()
+    nodes = retriever.retrieve(item.question)
+    texts, urls = [n.node.get_content() for n in nodes], [str(n.node.metadata.get("url", "")) for n in nodes]
+    rec: dict[str, Any] = {"retrieved_urls": urls, "timings": {"retrieve": time.perf_counter() - t0}}
+    rec.update(score_retrieval(item, texts, urls, {}))
+    return rec
+
+
 def run_plain_item(plain: Any, item: GoldenItem) -> dict[str, Any]:
     from eval.baseline import plain_context
 
@@ -160,8 +170,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--retrieval-only", action="store_true", help="score retrieval and context only (no LLM)")
     p.add_argument("--limit", type=int, default=None, help="evaluate a seeded sample of N questions")
     p.add_argument("--seed", type=int, default=7, help="seed for --limit sampling")
-    p.add_argument("--pipeline", choices=["newsdesk", "plain", "plain-meta"], default="newsdesk",
-                   help="plain: the llama-index peer (body embedded); plain-meta: llama-index default, metadata in the embedded text")
+    p.add_argument("--pipeline", choices=["newsdesk", "llamaindex", "plain", "plain-meta"], default="newsdesk",
+                   help="llamaindex: retrieval through NewsdeskRetriever (retrieval only); plain: the llama-index peer "
+                        "(body embedded); plain-meta: llama-index default, metadata in the embedded text")
     p.add_argument("--model", default=None, help="LLM override, e.g. qwen2.5-coder-0.5b")
     p.add_argument("--chunk-tokens", type=int, default=None)
     p.add_argument("--set-option", action="append", default=[], metavar="SECTION.FIELD=VALUE",
@@ -204,9 +215,21 @@ def prepare(args: argparse.Namespace, gs: GoldenSet, settings: Settings, console
     console.print(f"ingesting the corpus into {settings.store.path} (cached when unchanged)...")
     rep = pipe.ingest(gs.corpus)
     pipe.retriever.view()  # build the lexical index before timing questions
+    if args.pipeline == "llamaindex":
+        from rag.llamaindex import NewsdeskRetriever
+
+        return NewsdeskRetriever(pipe, top_k=RETRIEVE_K), {"chunks": rep.chunks_total, "ingest_seconds": rep.seconds}
     if not args.retrieval_only:
         pipe.llm  # noqa: B018 - load the model (and process its system prompt) before timing
     return pipe, {"chunks": rep.chunks_total, "ingest_seconds": rep.seconds, "articles_added": rep.added}
+
+
+def _run_item(args: argparse.Namespace, runner: Any, item: GoldenItem) -> dict[str, Any]:
+    if args.pipeline == "llamaindex":
+        return run_llamaindex_item(runner, item)
+    if args.pipeline != "newsdesk":
+        return run_plain_item(runner, item)
+    return run_newsdesk_item(runner, item, args.retrieval_only)
 
 
 def run_meta(args: argparse.Namespace, gs: GoldenSet, settings: Settings, overrides: dict[str, Any],
@@ -221,7 +244,7 @@ def run_meta(args: argparse.Namespace, gs: GoldenSet, settings: Settings, overri
         "yes_no_threshold": settings.llm.verdict_threshold(), "overrides": overrides, **extra,
         "machine": machine(), "date": datetime.now().isoformat(timespec="seconds"),
     }  # fmt: skip
-    if args.pipeline != "newsdesk":
+    if args.pipeline.startswith("plain"):
         meta.update({"embedding": "llama-index HuggingFaceEmbedding all-MiniLM-L6-v2 (fp32)",
                      "chunking": {"chunk_tokens": 256, "chunk_overlap": 20, "splitter": "llama-index SentenceSplitter"},
                      "retrieval": {"top_k": RETRIEVE_K, "store": "ChromaVectorStore, cosine"}})  # fmt: skip
@@ -247,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     info["setup_seconds"] = round(time.perf_counter() - t_setup, 1)
     records = []
     for item in tqdm(items, desc="questions", disable=args.quiet, file=sys.stderr):
-        rec = run_plain_item(runner, item) if args.pipeline != "newsdesk" else run_newsdesk_item(runner, item, args.retrieval_only)
+        rec = _run_item(args, runner, item)
         records.append({"id": item.id, "type": item.type, "question": item.question, "golds": item.answers,
                         "answerable": item.answerable, "yes_no": item.is_yes_no, **rec})  # fmt: skip
 

@@ -222,6 +222,18 @@ class UISettings(BaseModel):
     max_upload_mb: int = Field(20, ge=1, le=1000, description="Largest article file the UI accepts.")
 
 
+class ApiSettings(BaseModel):
+    """`newsdesk serve`: the OpenAI-compatible HTTP API."""
+
+    host: str = Field("127.0.0.1", description="Bind address; any other than loopback requires KEY.")
+    port: int = Field(8080, ge=0, le=65535, description="The API's port.")
+    key: SecretStr | None = Field(None, description="Bearer key clients must send (compared in constant time); never logged.")
+    concurrency: int = Field(1, ge=1, le=16, description="Answers generated at once.")
+    queue_size: int = Field(8, ge=0, le=1000, description="Requests waiting beyond that; past it: 429 with Retry-After.")
+    max_request_kb: int = Field(256, ge=1, le=100_000, description="Largest chat request body.")
+    max_upload_mb: int = Field(20, ge=1, le=1000, description="Largest body of POST /v1/articles.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="NEWSDESK_",
@@ -245,6 +257,7 @@ class Settings(BaseSettings):
     check: CheckSettings = CheckSettings()
     refusal: RefusalSettings = RefusalSettings()
     ui: UISettings = UISettings()
+    api: ApiSettings = ApiSettings()
     multihop_dir: Path = Field(PROJECT_ROOT.parent / "shared" / "data" / "multihop-rag",
                                description="The MultiHop-RAG copy `newsdesk eval` reads.")  # fmt: skip
 

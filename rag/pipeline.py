@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from rag.answer.refusal import Evidence, RefusalPolicy
 from rag.config import MAX_TOP_K, Settings, context_budget, refusal_settings
 from rag.errors import InvalidQuestion, NewsdeskError
 from rag.ingest.indexer import IngestReport, ProgressFn
+from rag.ingest.readers import article_from_document
 from rag.ingest.sync import PathIngest
 from rag.providers.embedding import Embedder, make_embedder
 from rag.providers.llm import ChatModel, make_chat_model
@@ -33,7 +34,7 @@ from rag.retrieve.fusion import Retrieval, Retriever
 from rag.store.chroma import ChunkStore
 from rag.store.lock import writer_lock
 from rag.text.tokens import ensure_offline_tiktoken
-from rag.types import Answer, Token
+from rag.types import Answer, Article, Token
 
 
 @dataclass
@@ -118,6 +119,16 @@ class Pipeline:
             report = run.rebuild(paths, force=force) if rebuild else run.add(paths, sync=sync, force=force)
             with self._lock:
                 self._store = store
+        self.retriever.invalidate()
+        return report
+
+    def ingest_documents(self, documents: Iterable[Any]) -> IngestReport:
+        """Ingest LlamaIndex `Document`s (or anything with `text`, `metadata`, `doc_id`), or
+        records already read; idempotent like files (same id and content: skipped)."""
+        articles = [d if isinstance(d, Article) else article_from_document(d) for d in documents]
+        s = self.settings
+        with writer_lock(s.store):
+            report = PathIngest(self.store, self.embedder, s.chunking, s.ingest).add_articles(articles)
         self.retriever.invalidate()
         return report
 

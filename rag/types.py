@@ -161,6 +161,7 @@ class Answer:
     completion_tokens: int | None = None
     yes_no_logodds: float | None = None  # log P(Yes) - log P(No) that decided a Yes/No verdict
     retrieval_query: str = ""  # the question as rewritten with the conversation
+    spans: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, source n) of each cited sentence in `text`
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -76,5 +76,19 @@ def compose(question: str, context: Context, draft: Draft, timings: dict[str, fl
         for n, quote in ((c.newer[0], c.newer_quote), (c.older[0], c.older_quote)):
             if n in by_n and n not in citations:
                 citations[n] = Citation.of(by_n[n], quote)
-    return make_answer(question, context, timings, text=text, draft=draft, citations=list(citations.values()),
-                       conflicts=conflicts)  # fmt: skip
+    answer = make_answer(question, context, timings, text=text, draft=draft, citations=list(citations.values()),
+                         conflicts=conflicts)  # fmt: skip
+    answer.spans = cited_spans(text, supported)
+    return answer
+
+
+def cited_spans(text: str, supported: list[AnswerSentence]) -> list[tuple[int, int, int]]:
+    """(start, end, source n) of each cited sentence as it stands in the answer's text."""
+    spans, at = [], 0
+    for sentence in supported:
+        shown = render([sentence])
+        start = text.find(shown, at)
+        if start >= 0:
+            spans += [(start, start + len(shown), n) for n in sentence.cites]
+            at = start + len(shown)
+    return spans

@@ -66,6 +66,14 @@ def article_from_fields(fields: Mapping[str, object], body: str, origin: str, re
     )
 
 
+def article_from_document(doc: Any) -> Article:
+    """A LlamaIndex `Document` (anything with `text`, `metadata` and `doc_id`) as an article:
+    its metadata read by the names the formats use ("outlet" or "source", "date" ...)."""
+    meta = dict(getattr(doc, "metadata", None) or {})
+    fields = {**meta, "source": meta.get("source") or meta.get("outlet")}
+    return article_from_fields(fields, str(doc.text), origin=f"document:{doc.doc_id}")
+
+
 def decode_bytes(raw: bytes) -> str:
     """Decode UTF-8 (with or without BOM); fall back to cp1252 for legacy files.
 

@@ -15,6 +15,7 @@ from rag.ingest.files import LoadResult, load_articles
 from rag.ingest.indexer import IngestReport, ProgressFn, ingest_articles
 from rag.providers.embedding import Embedder
 from rag.store.chroma import ChunkStore
+from rag.types import Article
 
 
 def _under(origin: str, roots: list[Path]) -> bool:
@@ -62,6 +63,16 @@ class PathIngest:
             report.chunks_deleted += self.store.delete_article(doc_id)
             report.deleted += 1
         if report.added or report.updated or report.deleted:
+            self.store.touch()
+        report.chunks_total = self.store.count()
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    def add_articles(self, articles: list[Article]) -> IngestReport:
+        """Articles from elsewhere than files (LlamaIndex Documents, the HTTP API)."""
+        t0 = time.perf_counter()
+        report = self._write(LoadResult(articles=list(articles)), self.store)
+        if report.added or report.updated:
             self.store.touch()
         report.chunks_total = self.store.count()
         report.seconds = time.perf_counter() - t0

@@ -55,3 +55,18 @@ def test_multihop_retrieval_sample_stays_above_its_floors(tmp_path: Path) -> Non
     summary = json.loads((tmp_path / "summary.json").read_text())["overall"]
     for key, floor in MULTIHOP_FLOORS.items():
         assert summary[key] >= floor, f"{key} {summary[key]:.3f} < floor {floor}"
+
+
+def test_retrieval_through_the_llamaindex_adapter_matches_the_native_path(tmp_path: Path) -> None:
+    """`newsdesk eval` run through NewsdeskRetriever gives the native Hits@4 (issue #14's parity)."""
+    folder = load_settings().multihop_dir
+    if not (folder / "corpus.json").exists():
+        pytest.skip(f"MultiHop-RAG is not at {folder} (set NEWSDESK_MULTIHOP_DIR)")
+    scores = {}
+    for pipeline in ("newsdesk", "llamaindex"):
+        out = tmp_path / pipeline
+        assert run_eval(["--set", "multihop-dev", "--retrieval-only", "--limit", "60", "--seed", "3", "--quiet",
+                         "--pipeline", pipeline, "--out", str(out)]) == 0  # fmt: skip
+        scores[pipeline] = json.loads((out / "summary.json").read_text())["overall"]
+    for key in ("hits@4", "hits@10", "mrr@10"):
+        assert scores["llamaindex"][key] == scores["newsdesk"][key], (key, scores)
