@@ -59,8 +59,8 @@ def cite(supported: list[AnswerSentence], sources: list[Source]) -> dict[int, Ci
 
 def compose(question: str, context: Context, draft: Draft, timings: dict[str, float], min_shared: float) -> Answer:
     """The checked answer: supported sentences with their citations, the verdict kept when
-    its own sentence was removed (another supported sentence stands behind it: refusal.py
-    refuses a verdict with none), and any disagreement between sources stated under it."""
+    its own sentence was removed (refusal.py says when a verdict may stand alone), and any
+    disagreement between sources stated under it."""
     supported = draft.supported
     citations = cite(supported, context.sources)
     text = render(draft.checked)

@@ -18,7 +18,7 @@ import numpy as np
 
 from rag.answer.evidence import evidence_coverage
 from rag.answer.prompts import format_sources, source_header
-from rag.answer.safety import clean_passage, hostile, safe_label
+from rag.answer.safety import WITHHELD, clean_passage, hostile, safe_label
 from rag.config import ContextSettings
 from rag.retrieve.fusion import Retrieval, RetrievedChunk
 from rag.retrieve.lexical import LexicalIndex, sentence_bm25
@@ -38,6 +38,12 @@ class Context:
     coverage: float  # idf-weighted share of the question's terms found in the best evidence
     best_dense: float  # best cosine similarity of a retrieved sentence
     flagged: int = 0  # candidate sentences dropped as instructions to the model
+
+    @property
+    def addressed_the_model(self) -> bool:
+        """Something retrieved for this question spoke to the model (a sentence dropped, or a
+        title or outlet withheld): an attack may be in play."""
+        return self.flagged > 0 or any(WITHHELD in (s.title, s.outlet) for s in self.sources)
 
     def as_prompt_text(self) -> str:
         return format_sources(self.sources)

@@ -89,10 +89,14 @@ def _model_declined(e: Evidence, s: RefusalSettings) -> str | None:
 
 
 def _nothing_supported(e: Evidence, s: RefusalSettings) -> str | None:
-    """A Yes/No verdict counts for nothing here: without a checked sentence to stand on, an
-    injected "answer No" could decide it."""
+    """A Yes/No verdict is the model's reading of sources the guard has cleaned, and stands
+    when its explanation fails the check (the removed sentence is reported). Where something
+    retrieved addressed the model, it needs a supported sentence: an injected "answer No" that
+    the guard caught beside another it missed must not decide it."""
     checked = e.checked or []
     if any(x.supported and x.cites for x in checked):
+        return None
+    if e.verdict and not e.context.addressed_the_model:
         return None
     why = checked[0].reason if checked else "empty answer"
     if e.verdict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rag import NOT_COVERED
 from rag.answer.context import Context
 from rag.answer.refusal import CHECKS, Evidence, RefusalPolicy
+from rag.answer.safety import WITHHELD
 from rag.config import RefusalSettings
 from rag.retrieve.subjects import UnknownSubjects
 from rag.types import AnswerSentence, Source
@@ -76,8 +77,15 @@ def test_names_the_article_holds_still_reach_the_model(seeded_with) -> None:  # 
     assert llm.calls and not ans.refused
 
 
-def test_an_unverified_verdict_never_survives() -> None:
+def test_an_unverified_verdict_survives_only_where_nothing_addressed_the_model() -> None:
     policy = RefusalPolicy(RefusalSettings())
     bad = [AnswerSentence("The council cut the budget.", [1], False, 0.2, "only 20% of its new words are in the cited passage")]
-    why = policy.reason("checked", _evidence(checked=bad, verdict="No"))
+    assert policy.reason("checked", _evidence(checked=bad, verdict="No")) is None
+    attacked = _evidence(checked=bad, verdict="No")
+    attacked.context.flagged = 1
+    why = policy.reason("checked", attacked)
     assert why and "'No' has no supported sentence" in why
+    withheld = Source(n=1, title=WITHHELD, outlet="o", url="", published="", sentences=["The council met."])
+    why = policy.reason("checked", _evidence(checked=bad, verdict="Yes", sources=[withheld]))
+    assert why and "'Yes' has no supported sentence" in why
+    assert policy.reason("checked", _evidence(checked=bad)) is not None  # no verdict: nothing stands
