@@ -17,7 +17,6 @@ from tests.fixtures.pipelines import cli_env, make_settings
 from tests.fixtures.servers import serving
 from ui.api import build_api
 
-
 pytestmark = pytest.mark.server  # a real server on loopback, snippets in processes
 
 
