@@ -41,8 +41,14 @@ def is_yes_no(question: str) -> bool:
     return not _WH.match(question) and bool(_YES_NO.search(question))
 
 
-def build_messages(question: str, context: Context, system: str = prompts.SYSTEM) -> list[Message]:
-    hint = (prompts.HINT_YES_NO if is_yes_no(question) else prompts.HINT_OPEN) + " " + prompts.HINT_NOT_FOUND
+def build_messages(question: str, context: Context, system: str = prompts.SYSTEM, *,
+                   offer_not_found: bool = True) -> list[Message]:  # fmt: skip
+    """The prompt. "NOT FOUND" is offered only where the model's judgement of it is read and
+    calibrated: a small model free to reply so (behind an OpenAI-compatible server) takes it
+    for questions its sources do answer, and the draft and citation checks refuse without it."""
+    hint = prompts.HINT_YES_NO if is_yes_no(question) else prompts.HINT_OPEN
+    if offer_not_found:
+        hint += " " + prompts.HINT_NOT_FOUND
     user = prompts.USER.format(sources=prompts.format_sources(context.sources), question=question, hint=hint)
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
@@ -52,7 +58,7 @@ def fit_context(question: str, context: Context, llm: ChatModel, max_tokens: int
     the worked examples go first (a small window), then the last sources, sentence by sentence."""
 
     def needed(ctx: Context, system: str) -> int:
-        msgs = build_messages(question, ctx, system)
+        msgs = build_messages(question, ctx, system)  # with the longer hint: fits either way
         return sum(llm.count_tokens(m["content"]) + 8 for m in msgs) + max_tokens
 
     if needed(context, prompts.SYSTEM) <= llm.n_ctx:
@@ -138,7 +144,8 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
         yield make_answer(question, context, timings, refusal=why)
         return
     draft = Draft(model=llm.name)
-    messages = build_messages(asked, context, system)
+    judged = llm.reads_logits and policy.settings.not_found_threshold is not None
+    messages = build_messages(asked, context, system, offer_not_found=judged)
     t_gen = time.perf_counter()
     read_first_token(draft, llm, messages, question, g)
     evidence.not_found_logodds = draft.not_found_logodds

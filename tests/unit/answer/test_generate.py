@@ -70,3 +70,10 @@ def test_a_window_too_small_for_any_source_is_a_clear_refusal(seeded_with) -> No
     llm = QueueModel(n_ctx=300)
     ans = seeded_with(llm).ask(Q)
     assert ans.refused and "context window (300 tokens)" in ans.refusal_reason and llm.calls == []
+
+
+def test_not_found_is_offered_only_where_the_models_judgement_is_read(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    llm = QueueModel("16 settlements had been bombarded near Bakhmut [1].")  # reads no logits, like an OpenAI server
+    ans = seeded_with(llm).ask(Q)
+    assert not ans.refused and llm.calls
+    assert "NOT FOUND" not in llm.prompts[-1] and "Begin with the answer" in llm.prompts[-1]
