@@ -7,6 +7,7 @@ sentence of source 1, so the whole answer path runs without a model.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 from rag.providers.embedding import HashingEmbedder
@@ -35,6 +36,19 @@ class QueueModel(ScriptedModel):
     def prompts(self) -> list[str]:
         """The user message of every call so far."""
         return [m[-1]["content"] for m in self.calls]
+
+
+class SlowModel(QueueModel):
+    """A `QueueModel` that takes `delay` seconds per streamed piece: time to press Stop."""
+
+    def __init__(self, *replies: Reply, delay: float = 0.25):
+        super().__init__(*replies)
+        self.delay = delay
+
+    def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[LLMEvent]:
+        for ev in super().stream(messages, max_tokens, temperature):
+            time.sleep(self.delay)
+            yield ev
 
 
 class InterruptingEmbedder(HashingEmbedder):

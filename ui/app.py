@@ -66,6 +66,19 @@ def corpus_table(pipe: Pipeline) -> tuple[str, list[list[Any]]]:
     return f"**{info['articles']} articles, {info['chunks']} chunks indexed.**", rows
 
 
+STOPPED_NOTE = "<small><em>Stopped: this partial answer was not checked against its sources.</em></small>"
+BUSY_PLACEHOLDER = "Answering… press Stop to ask something else now."
+IDLE_PLACEHOLDER = "Ask about the articles…"
+
+
+def message_text(message: dict[str, Any]) -> str:
+    """A chat message's text, whether Gradio sent it as a string or as parts."""
+    content = message.get("content", "")
+    if isinstance(content, list):
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return str(content)
+
+
 def store_upload(src: Path, uploads: Path) -> Path:
     """Keep an uploaded file under its content hash (two uploads with one name never
     overwrite each other; the same file twice is stored once), written to a temporary
@@ -130,6 +143,15 @@ class Handlers:
             history[-1] = {"role": "assistant", "content": escape_text(friendly_error(exc))}
             yield history, None, pairs, ""
 
+    @staticmethod
+    def stopped(history: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+        """The chat after Stop: the partial answer stays, marked as stopped and unchecked."""
+        history = list(history or [])
+        if history and history[-1].get("role") == "assistant":
+            text = message_text(history[-1]).removesuffix(" ▌").removesuffix("…").rstrip()
+            history[-1] = {"role": "assistant", "content": (text + "<br>" if text else "") + STOPPED_NOTE}
+        return history
+
     def ingest_files(self, files: list[Any] | None, progress: Any = None) -> tuple[str, str, list[list[Any]]]:
         """Copy uploads into the uploads folder and ingest them; returns (status, stats, rows)."""
         if not files:
@@ -178,8 +200,12 @@ def build_app(pipeline: Pipeline, uploads_dir: Path | None = None) -> Any:
     h = Handlers(pipeline, uploads_dir)
 
     def respond(message: str, history: list[dict[str, Any]], pairs: list[tuple[str, str]], top_k: float) -> Iterator[tuple[Any, ...]]:
-        for chat_, panel, pairs_, box_ in h.respond(message, history, pairs, top_k):
-            yield chat_, (gr.skip() if panel is None else panel), pairs_, box_
+        chat_, pairs_, panel_ = history, pairs, None
+        for chat_, panel, pairs_, _box in h.respond(message, history, pairs, top_k):
+            panel_ = panel if panel is not None else panel_
+            yield chat_, (gr.skip() if panel is None else panel), pairs_, *controls_state(answering=True)
+        # The last update repeats the answer, so an API client's final result holds it whole.
+        yield chat_, (gr.skip() if panel_ is None else panel_), pairs_, *controls_state(answering=False)
 
     def ingest_files(files: list[Any] | None, progress: Any = gr.Progress()) -> tuple[str, str, list[list[Any]]]:  # noqa: B008 - gradio injects progress this way
         return h.ingest_files(files, progress)
@@ -193,9 +219,10 @@ def build_app(pipeline: Pipeline, uploads_dir: Path | None = None) -> Any:
                 chat = gr.Chatbot(label="Chat", height=520, buttons=["copy"], sanitize_html=True,
                                   elem_id="nd-chat")  # fmt: skip
                 with gr.Row():
-                    box = gr.Textbox(placeholder="Ask about the articles…", show_label=False, scale=5,
+                    box = gr.Textbox(placeholder=IDLE_PLACEHOLDER, show_label=False, scale=5,
                                      max_length=settings.max_question_chars, elem_id="nd-question")  # fmt: skip
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="nd-ask")
+                    stop = gr.Button("Stop", variant="stop", scale=1, interactive=False, elem_id="nd-stop")
                 gr.Examples(EXAMPLES, inputs=box, label="Try")
                 clear = gr.Button("Clear chat", size="sm")
             with gr.Column(scale=2):
@@ -216,12 +243,35 @@ def build_app(pipeline: Pipeline, uploads_dir: Path | None = None) -> Any:
                                label="Models in use", interactive=False, lines=3)  # fmt: skip
 
         ask_args = {"fn": respond, "inputs": [box, chat, pairs, top_k], "outputs": [chat, sources, pairs, box],
-                    "concurrency_limit": settings.ui.concurrency, "api_name": "ask"}  # fmt: skip
-        box.submit(**ask_args)
-        send.click(**{**ask_args, "api_name": False})
+                    "concurrency_limit": settings.ui.concurrency}  # fmt: skip
+        wire_asking(box, send, stop, chat, ask_args, h.stopped)
         clear.click(lambda: ([], [], sources_html(None)), outputs=[chat, pairs, sources], api_name=False)
         add.click(ingest_files, inputs=[upload], outputs=[status, stats, table], concurrency_limit=1, api_name="ingest")
     return app
+
+
+def wire_asking(box: Any, send: Any, stop: Any, chat: Any, ask_args: dict[str, Any], stopped: Any) -> None:
+    """While an answer streams, the question box is locked (its placeholder says why) and Stop
+    is enabled: a question typed meanwhile was silently dropped before. The answer's own
+    updates lock and unlock, so a cancelled or refused event leaves nothing locked. Stop
+    cancels the answer, keeps what streamed (marked unchecked) and unlocks the box."""
+    controls = [box, send, stop]
+    args = {**ask_args, "outputs": [*ask_args["outputs"][:3], *controls]}
+    # "multiple": the box and Ask are locked while answering anyway, and Gradio's default ("once")
+    # keeps a cancelled answer pending in the page, which then ignored every later question.
+    answers = [box.submit(**args, api_name="ask", trigger_mode="multiple"),
+               send.click(**args, api_name=False, trigger_mode="multiple")]  # fmt: skip
+    stop.click(lambda history: (stopped(history), *controls_state(answering=False)), [chat], [chat, *controls],
+               cancels=answers, queue=False, api_name=False)  # fmt: skip
+
+
+def controls_state(answering: bool) -> tuple[Any, Any, Any]:
+    """Updates for (question box, Ask, Stop): locked with the reason while answering."""
+    import gradio as gr
+
+    placeholder = BUSY_PLACEHOLDER if answering else IDLE_PLACEHOLDER
+    return (gr.update(value="", interactive=not answering, placeholder=placeholder), gr.update(interactive=not answering),
+            gr.update(interactive=answering))  # fmt: skip
 
 
 def check_exposure(host: str, username: str | None, password: str | None) -> None:

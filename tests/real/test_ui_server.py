@@ -9,7 +9,9 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import httpx
@@ -17,7 +19,7 @@ import psutil
 import pytest
 
 from rag.pipeline import Pipeline
-from tests.fakes import QueueModel
+from tests.fakes import QueueModel, SlowModel
 from tests.fixtures.paths import ROOT, SEEDS, free_port
 from tests.fixtures.pipelines import make_settings
 from ui.app import build_app, launch
@@ -74,11 +76,11 @@ def test_streamed_answer_with_citations_matching_the_sources_panel(fake_server) 
     job.result(timeout=60)
     updates = job.outputs()
     assert len(updates) >= 3  # streamed: placeholder, sources, tokens..., final
-    history, panel, box = updates[-1]
+    history, panel, box = updates[-1][:3]
     answer = text_of(history[-1])
     cited = set(re.findall(r'href="#src-(\d+)"', answer))
     assert cited and all(f'id="src-{n}"' in panel for n in cited)
-    assert "<mark>" in panel and box == ""
+    assert "<mark>" in panel and box["value"] == "" and box["interactive"] is True  # cleared and unlocked
 
 
 def test_server_side_limits_and_safe_defaults(fake_server) -> None:  # type: ignore[no-untyped-def]
@@ -86,7 +88,7 @@ def test_server_side_limits_and_safe_defaults(fake_server) -> None:  # type: ign
 
     url, pipe = fake_server
     client = Client(url, verbose=False)
-    history, _, _ = client.predict("x" * 100_000, [], 4, api_name="/ask")
+    history = client.predict("x" * 100_000, [], 4, api_name="/ask")[0]
     assert "limit" in text_of(history[-1])
     with pytest.raises(Exception, match="greater than maximum"):  # top-k is checked on the server too
         client.predict(QUESTION, [], 500, api_name="/ask")
@@ -118,7 +120,7 @@ def test_bounded_load_no_lost_request_and_clear_busy_answers(tmp_path: Path) -> 
     def one() -> None:
         try:
             client = Client(url, verbose=False)
-            history, _, _ = client.predict(QUESTION, [], 4, api_name="/ask")
+            history = client.predict(QUESTION, [], 4, api_name="/ask")[0]
             out = "answered" if "16" in text_of(history[-1]) else "wrong"
         except Exception as exc:  # gradio_client raises on a full queue
             out = "busy" if re.search(r"queue is full|too many|busy", str(exc), re.I) else f"error: {exc}"
@@ -143,9 +145,10 @@ def test_bounded_load_no_lost_request_and_clear_busy_answers(tmp_path: Path) -> 
 
 
 @pytest.mark.real
-@pytest.mark.browser
-def test_real_browser_asks_and_sees_cited_sources(real_server: str, output_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    """The whole product as a person meets it: bundled models, real server, Debian's Chromium."""
+@contextmanager
+def chromium_page(outside: list[str]) -> Iterator[Any]:
+    """A page of Debian's headless Chromium that refuses, and records in `outside`, any request
+    beyond loopback: an offline-first page asks nothing of other hosts (no web fonts, no CDN)."""
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         pytest.fail("Debian's chromium is not installed: run `bash scripts/setup.sh --browser`")
@@ -158,8 +161,6 @@ def test_real_browser_asks_and_sees_cited_sources(real_server: str, output_dir: 
                   "--disable-component-update", "--disable-sync"],
         )  # fmt: skip
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        # An offline-first page asks nothing of other hosts (no web fonts, no CDN): record and refuse any such request.
-        outside: list[str] = []
 
         def only_loopback(route) -> None:  # type: ignore[no-untyped-def]
             host = urlparse(route.request.url).hostname or ""
@@ -170,6 +171,17 @@ def test_real_browser_asks_and_sees_cited_sources(real_server: str, output_dir: 
                 route.abort()
 
         page.route("**/*", only_loopback)
+        try:
+            yield page
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+def test_real_browser_asks_and_sees_cited_sources(real_server: str, output_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """The whole product as a person meets it: bundled models, real server, Debian's Chromium."""
+    outside: list[str] = []
+    with chromium_page(outside) as page:
         page.goto(real_server, wait_until="load")
         page.wait_for_selector("#nd-question textarea", timeout=60_000)
         page.locator("#nd-question textarea").fill(QUESTION)
@@ -185,6 +197,42 @@ def test_real_browser_asks_and_sees_cited_sources(real_server: str, output_dir: 
         page.screenshot(path=str(output_dir / "answer.png"), full_page=True)
         # nothing the model wrote became an image or a script
         assert page.locator("#nd-chat img").count() == 0
-        browser.close()
     assert not outside, f"the page asked other hosts: {outside[:5]}"
     assert (output_dir / "answer.png").stat().st_size > 10_000
+
+
+@pytest.mark.browser
+def test_no_question_is_dropped_while_answering_and_stop_keeps_the_partial_answer(tmp_path: Path, output_dir: Path) -> None:
+    """Issue #15's lost question: while an answer streams the box is locked and says why;
+    Stop ends it, keeps what streamed (marked unchecked) and the next question is answered.
+    The model is scripted and slow (0.25 s a piece) so that Stop lands mid-answer every time."""
+    long = " ".join(["16 settlements had been bombarded near Bakhmut [1]."] * 12)
+    pipe = Pipeline(make_settings(tmp_path), llm=SlowModel(long, "16 settlements had been bombarded near Bakhmut [1]."))
+    pipe.ingest([SEEDS])
+    url, app = serve(pipe)
+    outside: list[str] = []
+    try:
+        with chromium_page(outside) as page:
+            page.goto(url, wait_until="load")
+            box = page.locator("#nd-question textarea")
+            box.fill(QUESTION)
+            box.press("Enter")
+            page.wait_for_function("() => document.querySelector('#nd-chat').innerText.includes('▌')", timeout=60_000)
+            assert box.is_disabled() and "Stop" in (box.get_attribute("placeholder") or "")
+            page.locator("#nd-stop").click()
+            page.wait_for_function("() => document.querySelector('#nd-chat').innerText.includes('Stopped')", timeout=30_000)
+            assert box.is_enabled() and "16 settl" in page.locator("#nd-chat").inner_text()  # what streamed stays
+            box.fill("And how many were bombarded on Monday?")
+            box.press("Enter")
+            page.wait_for_function("() => document.querySelector('#nd-chat').innerText.includes('Monday?')", timeout=30_000)
+            assert box.is_disabled()  # locked again for the next answer
+            page.wait_for_function("() => document.querySelectorAll('#nd-chat a.cite').length >= 1 && "
+                                   "!document.querySelector('#nd-chat').innerText.includes('▌')", timeout=60_000)  # fmt: skip
+            page.screenshot(path=str(output_dir / "stopped.png"), full_page=True)
+            chat = page.locator("#nd-chat").inner_text()
+            assert QUESTION in chat and "And how many were bombarded on Monday?" in chat and "Stopped" in chat
+            page.wait_for_function("() => !document.querySelector('#nd-question textarea').disabled", timeout=10_000)
+            assert page.locator("button#nd-stop").is_disabled()  # nothing to stop
+    finally:
+        app.close()  # type: ignore[attr-defined]
+    assert not outside

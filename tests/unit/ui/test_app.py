@@ -152,3 +152,14 @@ def test_upload_status_shows_hostile_names_as_text(seeded_fake_pipeline, tmp_pat
     evil.write_text("title: <img src=x onerror=alert(1)>\n\nA")  # too short: skipped, its title in the reason
     status, _, _ = Handlers(seeded_fake_pipeline, tmp_path / "up").ingest_files([str(evil)])
     assert "skipped" in status and "![" not in status and "](" not in status and "<img" not in status
+
+
+def test_stop_keeps_the_partial_answer_marked_unchecked() -> None:
+    partial = [{"role": "user", "content": "How many?"},
+               {"role": "assistant", "content": [{"type": "text", "text": "16 settlements had ▌"}]}]  # fmt: skip
+    after = Handlers.stopped(partial)
+    assert after[0] == partial[0]
+    assert after[-1]["content"].startswith("16 settlements had<br>") and "not checked" in after[-1]["content"]
+    assert Handlers.stopped([{"role": "user", "content": "q"}, {"role": "assistant", "content": "…"}])[-1]["content"].startswith("<small>")
+    done = [{"role": "user", "content": "q"}]  # nothing being answered: nothing changes
+    assert Handlers.stopped(done) == done
