@@ -31,6 +31,8 @@ from rag import (
     load_settings,
     redact,
 )
+from ui.controls import IDLE_PLACEHOLDER, wire_asking, with_controls
+from ui.filters import describe, filter_controls, outlet_choices, parse_filters
 from ui.render import CSS, escape_text, render_answer, sources_html
 
 log = logging.getLogger("newsdesk.ui")
@@ -67,8 +69,6 @@ def corpus_table(pipe: Pipeline) -> tuple[str, list[list[Any]]]:
 
 
 STOPPED_NOTE = "<small><em>Stopped: this partial answer was not checked against its sources.</em></small>"
-BUSY_PLACEHOLDER = "Answering… press Stop to ask something else now."
-IDLE_PLACEHOLDER = "Ask about the articles…"
 
 
 def message_text(message: dict[str, Any]) -> str:
@@ -109,7 +109,8 @@ class Handlers:
         self.uploads = Path(uploads_dir or self.settings.store.path.parent / "uploads")
 
     def respond(
-        self, message: str, history: list[dict[str, Any]], pairs: list[tuple[str, str]], top_k: float
+        self, message: str, history: list[dict[str, Any]], pairs: list[tuple[str, str]], top_k: float,
+        outlets: list[str] | None = None, since: str = "", until: str = "",
     ) -> Iterator[tuple[Any, ...]]:
         """Stream (chat history, sources panel HTML or None, conversation, textbox value)."""
         history = list(history or [])
@@ -125,7 +126,8 @@ class Handlers:
         streamed = ""
         try:
             k = int(top_k) if isinstance(top_k, (int, float)) else None
-            for ev in self.pipeline.stream(message, top_k=k, history=pairs[-3:]):
+            filters = parse_filters(outlets, since, until)
+            for ev in self.pipeline.stream(message, top_k=k, filters=filters, history=pairs[-3:]):
                 if isinstance(ev, Retrieved):
                     yield history, sources_html(None, ev.context.sources), pairs, ""
                 elif isinstance(ev, Token):
@@ -134,7 +136,8 @@ class Handlers:
                     history[-1] = {"role": "assistant", "content": escape_text(clean_answer(streamed)) + " ▌"}
                     yield history, None, pairs, ""
                 elif isinstance(ev, Answer):
-                    history[-1] = {"role": "assistant", "content": render_answer(ev)}
+                    searched = f"<br><small>{escape_text(describe(filters))}</small>" if filters else ""
+                    history[-1] = {"role": "assistant", "content": render_answer(ev) + searched}
                     pairs.append((message.strip(), ev.text))
                     yield history, sources_html(ev), pairs, ""
         except Exception as exc:
@@ -199,14 +202,6 @@ def build_app(pipeline: Pipeline, uploads_dir: Path | None = None) -> Any:
     settings = pipeline.settings
     h = Handlers(pipeline, uploads_dir)
 
-    def respond(message: str, history: list[dict[str, Any]], pairs: list[tuple[str, str]], top_k: float) -> Iterator[tuple[Any, ...]]:
-        chat_, pairs_, panel_ = history, pairs, None
-        for chat_, panel, pairs_, _box in h.respond(message, history, pairs, top_k):
-            panel_ = panel if panel is not None else panel_
-            yield chat_, (gr.skip() if panel is None else panel), pairs_, *controls_state(answering=True)
-        # The last update repeats the answer, so an API client's final result holds it whole.
-        yield chat_, (gr.skip() if panel_ is None else panel_), pairs_, *controls_state(answering=False)
-
     def ingest_files(files: list[Any] | None, progress: Any = gr.Progress()) -> tuple[str, str, list[list[Any]]]:  # noqa: B008 - gradio injects progress this way
         return h.ingest_files(files, progress)
 
@@ -223,6 +218,7 @@ def build_app(pipeline: Pipeline, uploads_dir: Path | None = None) -> Any:
                                      max_length=settings.max_question_chars, elem_id="nd-question")  # fmt: skip
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="nd-ask")
                     stop = gr.Button("Stop", variant="stop", scale=1, interactive=False, elem_id="nd-stop")
+                outlets, since, until = filter_controls(pipeline)
                 gr.Examples(EXAMPLES, inputs=box, label="Try")
                 clear = gr.Button("Clear chat", size="sm")
             with gr.Column(scale=2):
@@ -242,36 +238,14 @@ def build_app(pipeline: Pipeline, uploads_dir: Path | None = None) -> Any:
                     gr.Textbox(f"LLM: {names['llm']}\nEmbedding: {names['embedding']}\nStore: {names['store']}",
                                label="Models in use", interactive=False, lines=3)  # fmt: skip
 
-        ask_args = {"fn": respond, "inputs": [box, chat, pairs, top_k], "outputs": [chat, sources, pairs, box],
-                    "concurrency_limit": settings.ui.concurrency}  # fmt: skip
+        ask_args = {"fn": with_controls(h.respond), "inputs": [box, chat, pairs, top_k, outlets, since, until],
+                    "outputs": [chat, sources, pairs], "concurrency_limit": settings.ui.concurrency}  # fmt: skip
         wire_asking(box, send, stop, chat, ask_args, h.stopped)
         clear.click(lambda: ([], [], sources_html(None)), outputs=[chat, pairs, sources], api_name=False)
-        add.click(ingest_files, inputs=[upload], outputs=[status, stats, table], concurrency_limit=1, api_name="ingest")
+        added = add.click(ingest_files, inputs=[upload], outputs=[status, stats, table], concurrency_limit=1,
+                          api_name="ingest")  # fmt: skip
+        added.then(lambda: gr.update(choices=outlet_choices(pipeline)), None, outlets, api_name=False)
     return app
-
-
-def wire_asking(box: Any, send: Any, stop: Any, chat: Any, ask_args: dict[str, Any], stopped: Any) -> None:
-    """While an answer streams, the question box is locked (its placeholder says why) and Stop
-    is enabled: a question typed meanwhile was silently dropped before. The answer's own
-    updates lock and unlock, so a cancelled or refused event leaves nothing locked. Stop
-    cancels the answer, keeps what streamed (marked unchecked) and unlocks the box."""
-    controls = [box, send, stop]
-    args = {**ask_args, "outputs": [*ask_args["outputs"][:3], *controls]}
-    # "multiple": the box and Ask are locked while answering anyway, and Gradio's default ("once")
-    # keeps a cancelled answer pending in the page, which then ignored every later question.
-    answers = [box.submit(**args, api_name="ask", trigger_mode="multiple"),
-               send.click(**args, api_name=False, trigger_mode="multiple")]  # fmt: skip
-    stop.click(lambda history: (stopped(history), *controls_state(answering=False)), [chat], [chat, *controls],
-               cancels=answers, queue=False, api_name=False)  # fmt: skip
-
-
-def controls_state(answering: bool) -> tuple[Any, Any, Any]:
-    """Updates for (question box, Ask, Stop): locked with the reason while answering."""
-    import gradio as gr
-
-    placeholder = BUSY_PLACEHOLDER if answering else IDLE_PLACEHOLDER
-    return (gr.update(value="", interactive=not answering, placeholder=placeholder), gr.update(interactive=not answering),
-            gr.update(interactive=answering))  # fmt: skip
 
 
 def check_exposure(host: str, username: str | None, password: str | None) -> None:

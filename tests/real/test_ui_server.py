@@ -3,6 +3,7 @@ headless Chromium; plus its safety settings and a bounded load test."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -81,6 +82,19 @@ def test_streamed_answer_with_citations_matching_the_sources_panel(fake_server) 
     cited = set(re.findall(r'href="#src-(\d+)"', answer))
     assert cited and all(f'id="src-{n}"' in panel for n in cited)
     assert "<mark>" in panel and box["value"] == "" and box["interactive"] is True  # cleared and unlocked
+
+
+def test_filters_reach_the_pipeline_through_the_server(fake_server) -> None:  # type: ignore[no-untyped-def]
+    from gradio_client import Client
+
+    url, pipe = fake_server
+    client = Client(url, verbose=False)
+    history = client.predict(QUESTION, [], 4, [], "2024-01-01", "", api_name="/ask")[0]  # the seed is from 2023
+    shown = html.unescape(text_of(history[-1]))
+    assert "do not cover" in shown and "searched: all outlets, from 2024-01-01" in shown
+    history = client.predict(QUESTION, [], 4, [], "", "2023-12-31", api_name="/ask")[0]
+    shown = html.unescape(text_of(history[-1]))
+    assert 'href="#src-1"' in shown and "searched: all outlets, up to 2023-12-31" in shown  # answered from the seed
 
 
 def test_server_side_limits_and_safe_defaults(fake_server) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,50 @@
+"""The asking controls: the question box, Ask and Stop, locked while an answer streams."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+BUSY_PLACEHOLDER = "Answering… press Stop to ask something else now."
+IDLE_PLACEHOLDER = "Ask about the articles…"
+
+
+def wire_asking(box: Any, send: Any, stop: Any, chat: Any, ask_args: dict[str, Any], stopped: Any) -> None:
+    """While an answer streams, the question box is locked (its placeholder says why) and Stop
+    is enabled: a question typed meanwhile was silently dropped before. The answer's own
+    updates lock and unlock, so a cancelled or refused event leaves nothing locked. Stop
+    cancels the answer, keeps what streamed (marked unchecked) and unlocks the box."""
+    controls = [box, send, stop]
+    args = {**ask_args, "outputs": [*ask_args["outputs"], *controls]}
+    # "multiple": the box and Ask are locked while answering anyway, and Gradio's default ("once")
+    # keeps a cancelled answer pending in the page, which then ignored every later question.
+    answers = [box.submit(**args, api_name="ask", trigger_mode="multiple"),
+               send.click(**args, api_name=False, trigger_mode="multiple")]  # fmt: skip
+    stop.click(lambda history: (stopped(history), *controls_state(answering=False)), [chat], [chat, *controls],
+               cancels=answers, queue=False, api_name=False)  # fmt: skip
+
+
+def controls_state(answering: bool) -> tuple[Any, Any, Any]:
+    """Updates for (question box, Ask, Stop): locked with the reason while answering."""
+    import gradio as gr
+
+    placeholder = BUSY_PLACEHOLDER if answering else IDLE_PLACEHOLDER
+    return (gr.update(value="", interactive=not answering, placeholder=placeholder), gr.update(interactive=not answering),
+            gr.update(interactive=answering))  # fmt: skip
+
+
+def with_controls(respond: Callable[..., Iterator[tuple[Any, ...]]]) -> Callable[..., Iterator[tuple[Any, ...]]]:
+    """`Handlers.respond` as a Gradio event: (chat, sources, conversation) and the controls,
+    locked while it streams and unlocked by its last update."""
+    import gradio as gr
+
+    def run(message: str, history: list[dict[str, Any]], pairs: list[tuple[str, str]], top_k: float,
+            outlets: list[str] | None = None, since: str = "", until: str = "") -> Iterator[tuple[Any, ...]]:  # fmt: skip
+        chat_, pairs_, panel_ = history, pairs, None
+        for chat_, panel, pairs_, _box in respond(message, history, pairs, top_k, outlets, since, until):
+            panel_ = panel if panel is not None else panel_
+            yield chat_, (gr.skip() if panel is None else panel), pairs_, *controls_state(answering=True)
+        # The last update repeats the answer, so an API client's final result holds it whole.
+        yield chat_, (gr.skip() if panel_ is None else panel_), pairs_, *controls_state(answering=False)
+
+    return run
