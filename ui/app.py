@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import logging
 import os
 import shutil
@@ -31,7 +32,7 @@ from rag import (
     load_settings,
     redact,
 )
-from ui.controls import IDLE_PLACEHOLDER, wire_asking, with_controls
+from ui.controls import IDLE_PLACEHOLDER, Controls, wire_asking, with_controls
 from ui.filters import describe, filter_controls, outlet_choices, parse_filters
 from ui.render import CSS, escape_text, render_answer, sources_html
 
@@ -155,6 +156,18 @@ class Handlers:
             history[-1] = {"role": "assistant", "content": (text + "<br>" if text else "") + STOPPED_NOTE}
         return history
 
+    @staticmethod
+    def take_back(history: list[dict[str, Any]] | None, pairs: list[Any] | None) -> tuple[list[Any], list[Any], str]:
+        """Retry and edit: the chat and conversation without the last question, and that question."""
+        history, pairs = list(history or []), list(pairs or [])
+        asked = [i for i, m in enumerate(history) if m.get("role") == "user"]
+        if not asked:
+            return history, pairs, ""
+        question = html.unescape(message_text(history[asked[-1]]))
+        if pairs and pairs[-1][0] == question:  # it was answered, so it is in the conversation
+            pairs.pop()
+        return history[: asked[-1]], pairs, question
+
     def ingest_files(self, files: list[Any] | None, progress: Any = None) -> tuple[str, str, list[list[Any]]]:
         """Copy uploads into the uploads folder and ingest them; returns (status, stats, rows)."""
         if not files:
@@ -218,6 +231,9 @@ def build_app(pipeline: Pipeline, uploads_dir: Path | None = None) -> Any:
                                      max_length=settings.max_question_chars, elem_id="nd-question")  # fmt: skip
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="nd-ask")
                     stop = gr.Button("Stop", variant="stop", scale=1, interactive=False, elem_id="nd-stop")
+                with gr.Row():
+                    retry = gr.Button("Retry", size="sm", elem_id="nd-retry")
+                    edit = gr.Button("Edit last question", size="sm", elem_id="nd-edit")
                 outlets, since, until = filter_controls(pipeline)
                 gr.Examples(EXAMPLES, inputs=box, label="Try")
                 clear = gr.Button("Clear chat", size="sm")
@@ -240,7 +256,7 @@ def build_app(pipeline: Pipeline, uploads_dir: Path | None = None) -> Any:
 
         ask_args = {"fn": with_controls(h.respond), "inputs": [box, chat, pairs, top_k, outlets, since, until],
                     "outputs": [chat, sources, pairs], "concurrency_limit": settings.ui.concurrency}  # fmt: skip
-        wire_asking(box, send, stop, chat, ask_args, h.stopped)
+        wire_asking(Controls(box, send, stop, retry, edit), chat, pairs, ask_args, h)
         clear.click(lambda: ([], [], sources_html(None)), outputs=[chat, pairs, sources], api_name=False)
         added = add.click(ingest_files, inputs=[upload], outputs=[status, stats, table], concurrency_limit=1,
                           api_name="ingest")  # fmt: skip

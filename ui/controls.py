@@ -3,34 +3,53 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 BUSY_PLACEHOLDER = "Answering… press Stop to ask something else now."
 IDLE_PLACEHOLDER = "Ask about the articles…"
 
 
-def wire_asking(box: Any, send: Any, stop: Any, chat: Any, ask_args: dict[str, Any], stopped: Any) -> None:
+@dataclass
+class Controls:
+    """The buttons around the question box (Gradio components)."""
+
+    box: Any
+    send: Any
+    stop: Any
+    retry: Any
+    edit: Any
+
+    def all(self) -> list[Any]:
+        return [self.box, self.send, self.stop, self.retry, self.edit]
+
+
+def wire_asking(c: Controls, chat: Any, pairs: Any, ask_args: dict[str, Any], handlers: Any) -> None:
     """While an answer streams, the question box is locked (its placeholder says why) and Stop
     is enabled: a question typed meanwhile was silently dropped before. The answer's own
     updates lock and unlock, so a cancelled or refused event leaves nothing locked. Stop
-    cancels the answer, keeps what streamed (marked unchecked) and unlocks the box."""
-    controls = [box, send, stop]
-    args = {**ask_args, "outputs": [*ask_args["outputs"], *controls]}
-    # "multiple": the box and Ask are locked while answering anyway, and Gradio's default ("once")
+    cancels the answer, keeps what streamed (marked unchecked) and unlocks the box. Retry asks
+    the last question again; Edit puts it back in the box. Both take its turn out first."""
+    args = {**ask_args, "outputs": [*ask_args["outputs"], *c.all()], "trigger_mode": "multiple"}
+    # "multiple": the controls are locked while answering anyway, and Gradio's default ("once")
     # keeps a cancelled answer pending in the page, which then ignored every later question.
-    answers = [box.submit(**args, api_name="ask", trigger_mode="multiple"),
-               send.click(**args, api_name=False, trigger_mode="multiple")]  # fmt: skip
-    stop.click(lambda history: (stopped(history), *controls_state(answering=False)), [chat], [chat, *controls],
-               cancels=answers, queue=False, api_name=False)  # fmt: skip
+    taken = {"fn": handlers.take_back, "inputs": [chat, pairs], "outputs": [chat, pairs, c.box], "queue": False,
+             "api_name": False}  # fmt: skip
+    answers = [c.box.submit(**args, api_name="ask"), c.send.click(**args, api_name=False),
+               c.retry.click(**taken).then(**args, api_name=False)]  # fmt: skip
+    c.edit.click(**taken)
+    c.stop.click(lambda history: (handlers.stopped(history), *controls_state(answering=False)), [chat],
+                 [chat, *c.all()], cancels=answers, queue=False, api_name=False)  # fmt: skip
 
 
-def controls_state(answering: bool) -> tuple[Any, Any, Any]:
-    """Updates for (question box, Ask, Stop): locked with the reason while answering."""
+def controls_state(answering: bool) -> tuple[Any, ...]:
+    """Updates for (question box, Ask, Stop, Retry, Edit): locked with the reason while answering."""
     import gradio as gr
 
     placeholder = BUSY_PLACEHOLDER if answering else IDLE_PLACEHOLDER
-    return (gr.update(value="", interactive=not answering, placeholder=placeholder), gr.update(interactive=not answering),
-            gr.update(interactive=answering))  # fmt: skip
+    idle = gr.update(interactive=not answering)
+    return (gr.update(value="", interactive=not answering, placeholder=placeholder), idle,
+            gr.update(interactive=answering), idle, idle)  # fmt: skip
 
 
 def with_controls(respond: Callable[..., Iterator[tuple[Any, ...]]]) -> Callable[..., Iterator[tuple[Any, ...]]]:

@@ -247,6 +247,21 @@ def test_no_question_is_dropped_while_answering_and_stop_keeps_the_partial_answe
             assert QUESTION in chat and "And how many were bombarded on Monday?" in chat and "Stopped" in chat
             page.wait_for_function("() => !document.querySelector('#nd-question textarea').disabled", timeout=10_000)
             assert page.locator("button#nd-stop").is_disabled()  # nothing to stop
+            # Edit puts the last question back in the box and takes its turn out; Retry asks it again.
+            page.locator("button#nd-edit").click()
+            page.wait_for_function("() => document.querySelector('#nd-question textarea').value.includes('Monday?')",
+                                   timeout=10_000)  # fmt: skip
+            assert "Monday?" not in page.locator("#nd-chat").inner_text()
+            box.fill("And how many were bombarded on Tuesday?")
+            box.press("Enter")
+            page.wait_for_function("() => !document.querySelector('#nd-chat').innerText.includes('▌') && "
+                                   "document.querySelector('#nd-chat').innerText.includes('Tuesday?')", timeout=60_000)  # fmt: skip
+            page.wait_for_function("() => !document.querySelector('#nd-question textarea').disabled", timeout=10_000)
+            page.locator("button#nd-retry").click()
+            page.wait_for_function("() => document.querySelector('#nd-chat').innerText.includes('▌')", timeout=30_000)
+            page.wait_for_function("() => !document.querySelector('#nd-chat').innerText.includes('▌')", timeout=60_000)
+            chat = page.locator("#nd-chat").inner_text()
+            assert chat.count("Tuesday?") == 1 and chat.count("[1]") >= 1, chat  # asked again, not twice
     finally:
         app.close()  # type: ignore[attr-defined]
     assert not outside

@@ -163,3 +163,15 @@ def test_stop_keeps_the_partial_answer_marked_unchecked() -> None:
     assert Handlers.stopped([{"role": "user", "content": "q"}, {"role": "assistant", "content": "…"}])[-1]["content"].startswith("<small>")
     done = [{"role": "user", "content": "q"}]  # nothing being answered: nothing changes
     assert Handlers.stopped(done) == done
+
+
+def test_take_back_returns_the_last_question_and_drops_its_turn() -> None:
+    history = [{"role": "user", "content": "Who won?"}, {"role": "assistant", "content": "X [1]."},
+               {"role": "user", "content": "And when&#58; the date?"}, {"role": "assistant", "content": "Monday [1]."}]  # fmt: skip
+    pairs = [("Who won?", "X [1]."), ("And when: the date?", "Monday [1].")]
+    chat, convo, question = Handlers.take_back(history, pairs)
+    assert question == "And when: the date?" and chat == history[:2] and convo == pairs[:1]
+    stopped = [*history[:2], {"role": "user", "content": "Why?"}, {"role": "assistant", "content": "Be<br>stopped"}]
+    chat, convo, question = Handlers.take_back(stopped, pairs[:1])  # a stopped turn never entered the conversation
+    assert question == "Why?" and chat == history[:2] and convo == pairs[:1]
+    assert Handlers.take_back([], []) == ([], [], "")
