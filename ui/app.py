@@ -32,7 +32,7 @@ from rag import (
     load_settings,
     redact,
 )
-from ui.controls import IDLE_PLACEHOLDER, Controls, wire_asking, with_controls
+from ui.controls import ESCAPE_STOPS, IDLE_PLACEHOLDER, Controls, wire_asking, with_controls
 from ui.filters import describe, filter_controls, outlet_choices, parse_filters
 from ui.render import CSS, escape_text, render_answer, sources_html
 
@@ -289,6 +289,7 @@ def launch(app: Any, pipeline: Pipeline, host: str, port: int, prevent_thread_lo
         prevent_thread_lock=prevent_thread_lock,
         quiet=True,
         css=CSS,
+        js=ESCAPE_STOPS,
         footer_links=[],
     )
 

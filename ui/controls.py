@@ -8,6 +8,13 @@ from typing import Any
 
 BUSY_PLACEHOLDER = "Answering… press Stop to ask something else now."
 IDLE_PLACEHOLDER = "Ask about the articles…"
+# Run by the page once it loads: Esc stops an answer from anywhere on the page.
+ESCAPE_STOPS = """() => {
+  document.addEventListener("keydown", (e) => {
+    const stop = document.querySelector("button#nd-stop");
+    if (e.key === "Escape" && stop && !stop.disabled) stop.click();
+  });
+}"""
 
 
 @dataclass
