@@ -32,7 +32,7 @@ from rag import (
     load_settings,
     redact,
 )
-from ui.controls import ESCAPE_STOPS, IDLE_PLACEHOLDER, Controls, wire_asking, with_controls
+from ui.controls import ESCAPE_STOPS, IDLE_PLACEHOLDER, Controls, remember_conversation, wire_asking, with_controls
 from ui.filters import describe, filter_controls, outlet_choices, parse_filters
 from ui.render import CSS, escape_text, render_answer, sources_html
 
@@ -258,6 +258,7 @@ def build_app(pipeline: Pipeline, uploads_dir: Path | None = None) -> Any:
                     "outputs": [chat, sources, pairs], "concurrency_limit": settings.ui.concurrency}  # fmt: skip
         wire_asking(Controls(box, send, stop, retry, edit), chat, pairs, ask_args, h)
         clear.click(lambda: ([], [], sources_html(None)), outputs=[chat, pairs, sources], api_name=False)
+        remember_conversation(app, chat, pairs)
         added = add.click(ingest_files, inputs=[upload], outputs=[status, stats, table], concurrency_limit=1,
                           api_name="ingest")  # fmt: skip
         added.then(lambda: gr.update(choices=outlet_choices(pipeline)), None, outlets, api_name=False)

@@ -74,3 +74,14 @@ def with_controls(respond: Callable[..., Iterator[tuple[Any, ...]]]) -> Callable
         yield chat_, (gr.skip() if panel_ is None else panel_), pairs_, *controls_state(answering=False)
 
     return run
+
+
+def remember_conversation(app: Any, chat: Any, pairs: Any) -> None:
+    """The chat and its conversation survive a reload: kept in the browser's own storage
+    (Gradio's BrowserState, encrypted with a key of this server run), restored on load."""
+    import gradio as gr
+
+    saved = gr.BrowserState([[], []], storage_key="newsdesk-conversation")
+    app.load(lambda kept: (kept[0], kept[1]) if isinstance(kept, list) and len(kept) == 2 else ([], []),
+             [saved], [chat, pairs], api_name=False)  # fmt: skip
+    chat.change(lambda history, convo: [history or [], convo or []], [chat, pairs], [saved], api_name=False)

@@ -266,6 +266,11 @@ def test_no_question_is_dropped_while_answering_and_stop_keeps_the_partial_answe
             chat = page.locator("#nd-chat").inner_text()
             assert chat.count("Tuesday?") == 1, chat  # asked again, not twice
             page.wait_for_function("() => !document.querySelector('#nd-question textarea').disabled", timeout=10_000)
+            # The conversation survives a reload (kept in the browser, with the turns follow-ups read).
+            page.reload(wait_until="load")
+            page.wait_for_function("() => (document.querySelector('#nd-chat')?.innerText || '').includes('Tuesday?')",
+                                   timeout=30_000)  # fmt: skip
+            assert QUESTION in page.locator("#nd-chat").inner_text()
     finally:
         app.close()  # type: ignore[attr-defined]
     assert not outside
