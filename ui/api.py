@@ -16,7 +16,6 @@ with Retry-After, never a hang), and every error has OpenAI's shape.
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import sys
@@ -31,9 +30,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from rag import Answer, NewsdeskError, Pipeline, Settings, Token, load_settings, redact
 from ui.api_schema import ApiError, ArticleIn, ChatRequest, Limiter, body_limit, chat_payload, key_check, status_of
 from ui.api_schema import chunk as sse_chunk
+from ui.serving import LOOPBACK, bind_address, bind_parser
 
 log = logging.getLogger("newsdesk.api")
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def _error(status: int, message: str, kind: str = "invalid_request_error", headers: dict[str, str] | None = None) -> JSONResponse:
@@ -127,14 +126,11 @@ def check_exposure(host: str, key: str | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     import uvicorn
 
-    p = argparse.ArgumentParser(prog="newsdesk serve", description="Serve the OpenAI-compatible Newsdesk API.")
-    p.add_argument("--host", default=None, help="bind address (default from settings: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=None)
+    p = bind_parser("newsdesk serve", "Serve the OpenAI-compatible Newsdesk API.")
     p.add_argument("--with-ui", action="store_true", help="serve the chat UI at / in the same process")
     args = p.parse_args(argv)
-    logging.basicConfig(level="WARNING", format="%(levelname)s %(name)s: %(message)s")
     settings: Settings = load_settings()
-    host, port = args.host or settings.api.host, args.port if args.port is not None else settings.api.port
+    host, port = bind_address(args, settings.api.host, settings.api.port)
     check_exposure(host, settings.api.key.get_secret_value() if settings.api.key else None)
     pipe = Pipeline(settings)
     try:

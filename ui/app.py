@@ -7,7 +7,6 @@ default, a password when exposed, no share link, bounded queue.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import html
 import logging
@@ -35,6 +34,7 @@ from rag import (
 from ui.controls import ESCAPE_STOPS, IDLE_PLACEHOLDER, Controls, remember_conversation, wire_asking, with_controls
 from ui.filters import describe, filter_controls, outlet_choices, parse_filters
 from ui.render import CSS, escape_text, render_answer, sources_html
+from ui.serving import LOOPBACK, bind_address, bind_parser
 
 log = logging.getLogger("newsdesk.ui")
 
@@ -44,7 +44,6 @@ EXAMPLES = [
     "What is Putin preparing for, according to Stoltenberg?",
 ]
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl"]
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def friendly_error(exc: BaseException) -> str:
@@ -297,15 +296,11 @@ def launch(app: Any, pipeline: Pipeline, host: str, port: int, prevent_thread_lo
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    p = argparse.ArgumentParser(prog="newsdesk ui", description="Start the Newsdesk chat UI.")
-    p.add_argument("--host", default=None, help="bind address (default from settings: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=None)
+    p = bind_parser("newsdesk ui", "Start the Newsdesk chat UI.")
     p.add_argument("--no-ingest", action="store_true", help="do not ingest the seeds when the store is empty")
     args = p.parse_args(argv)
-    logging.basicConfig(level="WARNING", format="%(levelname)s %(name)s: %(message)s")
     settings = load_settings()
-    host = args.host or settings.ui.host
-    port = args.port if args.port is not None else settings.ui.port
+    host, port = bind_address(args, settings.ui.host, settings.ui.port)
     password = settings.ui.password.get_secret_value() if settings.ui.password else None
     check_exposure(host, settings.ui.username, password)
     pipe = Pipeline(settings)
