@@ -132,11 +132,20 @@ class Pipeline:
         self.retriever.invalidate()
         return report
 
+    def remove(self, doc_ids: list[str], *, force: bool = False) -> IngestReport:
+        """Delete articles from the store by id (the path `ingest --sync` removes by)."""
+        s = self.settings
+        with writer_lock(s.store):
+            report = PathIngest(self.store, self.embedder, s.chunking, s.ingest).remove(doc_ids, force=force)
+        self.retriever.invalidate()
+        return report
+
     def corpus(self) -> dict[str, Any]:
         arts = self.store.articles()
         rows = sorted(
-            ({"title": m.get("title", ""), "source": m.get("source", ""), "published": m.get("published", ""),
-              "url": m.get("url", ""), "chunks": m.get("n_chunks", 0)} for m in arts.values()),
+            ({"id": doc_id, "title": m.get("title", ""), "source": m.get("source", ""),
+              "published": m.get("published", ""), "url": m.get("url", ""), "chunks": m.get("n_chunks", 0)}
+             for doc_id, m in arts.items()),
             key=lambda r: (str(r["published"]), str(r["title"])), reverse=True,
         )  # fmt: skip
         return {"articles": len(arts), "chunks": self.store.count(), "rows": rows}

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator, Mapping
 from itertools import islice
 from typing import Any
+from urllib.parse import urlparse
 
 from rag.text.clean import printable, strip_markup
 from rag.text.dates import parse_date
@@ -42,6 +43,17 @@ def derive_title(body: str, max_words: int = 12) -> str:
     return " ".join(words[:max_words]) + ("…" if len(words) > max_words else "")
 
 
+def outlet_from_url(url: str) -> str:
+    """The site an article came from when it names no outlet: better than "unknown outlet"
+    in every citation.
+
+    >>> outlet_from_url("https://www.reuters.com/world/x"), outlet_from_url("notes/a.txt")
+    ('reuters.com', '')
+    """
+    host = urlparse(url).hostname if re.match(r"^https?://", url or "") else None
+    return (host or "").removeprefix("www.")
+
+
 def _normalise_body(text: str) -> str:
     text = printable(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = re.sub(r"[ \t\u00a0]+", " ", text)
@@ -56,7 +68,7 @@ def article_from_fields(fields: Mapping[str, object], body: str, origin: str, re
     return Article(
         doc_id=make_doc_id(url, origin, record),
         title=_clean(fields.get("title")) or derive_title(body),
-        source=_clean(fields.get("source") or fields.get("outlet")),
+        source=_clean(fields.get("source") or fields.get("outlet")) or outlet_from_url(url),
         url=url,
         published=parse_date(fields.get("published_at") or fields.get("date") or fields.get("published")),
         author=_clean(fields.get("author")),
@@ -160,7 +172,7 @@ def read_html(text: str, origin: str) -> Article:
     return Article(
         doc_id=make_doc_id(url, origin),
         title=title or derive_title(body),
-        source=meta_content("og:site_name", "publisher"),
+        source=meta_content("og:site_name", "publisher") or outlet_from_url(url),
         url=url,
         published=parse_date(published),
         author=meta_content("author", "article:author"),

@@ -59,9 +59,25 @@ class PathIngest:
             doomed = _vanished(paths, loaded, known)
             check_removal_share(len(doomed), len(known), self.settings.max_removal_share, force, "--sync")
         report = self._write(loaded, self.store)
-        for doc_id in doomed:
+        return self._finish(self._delete(doomed, report), t0)
+
+    def remove(self, doc_ids: Iterable[str], *, force: bool = False) -> IngestReport:
+        """Delete stored articles by id (the UI's delete), the way `--sync` removes vanished
+        ones, under the same refusal to remove more than `max_removal_share` without `force`."""
+        t0 = time.perf_counter()
+        known = self.store.articles()
+        doomed = [d for d in dict.fromkeys(doc_ids) if d in known]
+        check_removal_share(len(doomed), len(known), self.settings.max_removal_share, force, "delete")
+        return self._finish(self._delete(doomed, IngestReport()), t0)
+
+    def _delete(self, doc_ids: list[str], report: IngestReport) -> IngestReport:
+        for doc_id in doc_ids:
             report.chunks_deleted += self.store.delete_article(doc_id)
             report.deleted += 1
+        return report
+
+    def _finish(self, report: IngestReport, t0: float) -> IngestReport:
+        """Stamp a new store version when anything changed (other readers follow it)."""
         if report.added or report.updated or report.deleted:
             self.store.touch()
         report.chunks_total = self.store.count()
@@ -71,12 +87,7 @@ class PathIngest:
     def add_articles(self, articles: list[Article]) -> IngestReport:
         """Articles from elsewhere than files (LlamaIndex Documents, the HTTP API)."""
         t0 = time.perf_counter()
-        report = self._write(LoadResult(articles=list(articles)), self.store)
-        if report.added or report.updated:
-            self.store.touch()
-        report.chunks_total = self.store.count()
-        report.seconds = time.perf_counter() - t0
-        return report
+        return self._finish(self._write(LoadResult(articles=list(articles)), self.store), t0)
 
     def rebuild(self, paths: Iterable[str | Path], *, force: bool = False) -> IngestReport:
         """Re-embed everything under `paths` into new collections and switch over only when

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from rag.text.dates import MONTH_PATTERN, MONTHS, day_number, safe_date
+from rag.text.dates import MONTH_PATTERN, MONTHS, day_number, from_day_number, safe_date
 
 _FULL_DATE = re.compile(rf"\b({MONTH_PATTERN})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE)
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -34,6 +34,28 @@ class QueryHints:
     @property
     def empty(self) -> bool:
         return not (self.outlets or self.days or self.day_ranges or self.recency)
+
+    def chips(self) -> list[str]:
+        """What the question named, in words, for the UI to show beside the answer.
+
+        >>> parse_hints("What was the latest report before October 3, 2023?").chips()
+        ['before 2023-10-03', 'newest first']
+        """
+        out = list(self.outlets)
+        for day in self.days:
+            when = from_day_number(day)
+            if day == self.before_day:
+                out.append(f"before {when}")
+            elif day == self.after_day:
+                out.append(f"after {when}")
+            else:
+                out.append(f"on {when}")
+        for first, _last in self.day_ranges:
+            start = from_day_number(first)
+            out.append(f"in {start:%B %Y}" if start else "")
+        if self.recency:
+            out.append("newest first")
+        return [c for c in out if c]
 
 
 def outlet_aliases(outlet: str) -> set[str]:

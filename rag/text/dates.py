@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 _EPOCH = date(1970, 1, 1)
 _MONTH_NAMES = [
@@ -23,6 +23,15 @@ def day_number(d: date | None) -> int:
     (1, -1)
     """
     return (d - _EPOCH).days if d else -1
+
+
+def from_day_number(day: int) -> date | None:
+    """The date a `day_number` stands for; None for -1 (unknown).
+
+    >>> from_day_number(1), from_day_number(-1)
+    (datetime.date(1970, 1, 2), None)
+    """
+    return _EPOCH + timedelta(days=day) if day >= 0 else None
 
 
 def safe_date(y: int, m: int, d: int) -> date | None:

@@ -51,7 +51,7 @@ def count_tokens(text: str) -> int:
     """Number of cl100k tokens in `text`.
 
     >>> count_tokens("Sixteen settlements were bombarded.")
-    6
+    7
     """
     return len(encoding().encode(text, disallowed_special=()))
 
