@@ -31,7 +31,7 @@ class Controls:
         return [self.box, self.send, self.stop, self.retry, self.edit]
 
 
-def wire_asking(c: Controls, chat: Any, pairs: Any, ask_args: dict[str, Any], handlers: Any) -> None:
+def wire_asking(c: Controls, chat: Any, turns: Any, ask_args: dict[str, Any], handlers: Any) -> None:
     """While an answer streams, the question box is locked (its placeholder says why) and Stop
     is enabled: a question typed meanwhile was silently dropped before. The answer's own
     updates lock and unlock, so a cancelled or refused event leaves nothing locked. Stop
@@ -40,7 +40,7 @@ def wire_asking(c: Controls, chat: Any, pairs: Any, ask_args: dict[str, Any], ha
     args = {**ask_args, "outputs": [*ask_args["outputs"], *c.all()], "trigger_mode": "multiple"}
     # "multiple": the controls are locked while answering anyway, and Gradio's default ("once")
     # keeps a cancelled answer pending in the page, which then ignored every later question.
-    taken = {"fn": handlers.take_back, "inputs": [chat, pairs], "outputs": [chat, pairs, c.box], "queue": False,
+    taken = {"fn": handlers.take_back, "inputs": [chat, turns], "outputs": [chat, turns, c.box], "queue": False,
              "api_name": False}  # fmt: skip
     answers = [c.box.submit(**args, api_name="ask"), c.send.click(**args, api_name=False),
                c.retry.click(**taken).then(**args, api_name=False)]  # fmt: skip
@@ -64,24 +64,24 @@ def with_controls(respond: Callable[..., Iterator[tuple[Any, ...]]]) -> Callable
     locked while it streams and unlocked by its last update."""
     import gradio as gr
 
-    def run(message: str, history: list[dict[str, Any]], pairs: list[tuple[str, str]], top_k: float,
+    def run(message: str, history: list[dict[str, Any]], turns: list[Any], top_k: float,
             outlets: list[str] | None = None, since: str = "", until: str = "") -> Iterator[tuple[Any, ...]]:  # fmt: skip
-        chat_, pairs_, panel_ = history, pairs, None
-        for chat_, panel, pairs_, _box in respond(message, history, pairs, top_k, outlets, since, until):
+        chat_, turns_, panel_ = history, turns, None
+        for chat_, panel, turns_, _box in respond(message, history, turns, top_k, outlets, since, until):
             panel_ = panel if panel is not None else panel_
-            yield chat_, (gr.skip() if panel is None else panel), pairs_, *controls_state(answering=True)
+            yield chat_, (gr.skip() if panel is None else panel), turns_, *controls_state(answering=True)
         # The last update repeats the answer, so an API client's final result holds it whole.
-        yield chat_, (gr.skip() if panel_ is None else panel_), pairs_, *controls_state(answering=False)
+        yield chat_, (gr.skip() if panel_ is None else panel_), turns_, *controls_state(answering=False)
 
     return run
 
 
-def remember_conversation(app: Any, chat: Any, pairs: Any) -> None:
+def remember_conversation(app: Any, chat: Any, turns: Any) -> None:
     """The chat and its conversation survive a reload: kept in the browser's own storage
     (Gradio's BrowserState, encrypted with a key of this server run), restored on load."""
     import gradio as gr
 
     saved = gr.BrowserState([[], []], storage_key="newsdesk-conversation")
     app.load(lambda kept: (kept[0], kept[1]) if isinstance(kept, list) and len(kept) == 2 else ([], []),
-             [saved], [chat, pairs], api_name=False)  # fmt: skip
-    chat.change(lambda history, convo: [history or [], convo or []], [chat, pairs], [saved], api_name=False)
+             [saved], [chat, turns], api_name=False)  # fmt: skip
+    chat.change(lambda history, convo: [history or [], convo or []], [chat, turns], [saved], api_name=False)

@@ -12,6 +12,7 @@ import html
 import re
 
 from rag import Answer, Source
+from ui.timeline import timeline_svg
 
 _MD_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#!|<>~:"}
 _ESCAPED_MARKER = re.compile(r"&#91;(\d{1,2})&#93;")
@@ -34,14 +35,16 @@ def escape_text(text: str) -> str:
     return "".join(out)
 
 
-def answer_html(text: str, valid: set[int]) -> str:
-    """Escaped answer text with `[n]` markers turned into links to the sources panel."""
+def answer_html(text: str, valid: dict[int, str]) -> str:
+    """Escaped answer text with `[n]` markers turned into links to the sources panel, each
+    labelled with its source's title for screen readers ({n: title} in `valid`)."""
 
     def link(m: re.Match[str]) -> str:
         n = int(m.group(1))
         if n not in valid:
             return ""
-        return f'<a class="cite" href="#src-{n}" title="source {n}">[{n}]</a>'
+        label = html.escape(f"Source {n}: {valid[n]}", quote=True)
+        return f'<a class="cite" href="#src-{n}" title="{label}" aria-label="{label}">[{n}]</a>'
 
     return _ESCAPED_MARKER.sub(link, escape_text(text)).replace("\n", "<br>")
 
@@ -51,7 +54,7 @@ def render_answer(answer: Answer) -> str:
     if answer.refused:
         why = f"<br><small><em>{escape_text('Why: ' + answer.refusal_reason)}</em></small>" if answer.refusal_reason else ""
         return escape_text(answer.text) + why
-    body = answer_html(answer.text, {c.n for c in answer.citations})
+    body = answer_html(answer.text, {c.n: c.title or "(untitled)" for c in answer.citations})
     notes = []
     if answer.removed:
         notes.append(f"{len(answer.removed)} sentence(s) removed: not supported by the cited articles")
@@ -99,7 +102,7 @@ def sources_html(answer: Answer | None, sources: list[Source] | None = None) -> 
         for c in answer.citations:
             quotes.setdefault(c.n, []).append(c.quote)
     cited = {c.n for c in answer.citations} if answer else set()
-    parts = ['<div class="nd-sources">']
+    parts = ['<div class="nd-sources">', timeline_svg(sources, answer)]
     for s in sorted(sources, key=lambda s: (s.n not in cited, s.n)):
         url = _safe_url(s.url)
         title = html.escape(s.title or "(untitled)")
@@ -122,6 +125,21 @@ CSS = """
 .nd-source:target { outline: 2px solid var(--color-accent); }
 .nd-meta { color: var(--body-text-color-subdued); font-size: 0.9em; margin: 2px 0 6px; }
 .nd-badge { font-style: italic; }
-.nd-passage mark { background: #fde68a; color: inherit; padding: 0 2px; }
+/* Highlights keep dark text in both themes: #111827 on #fde68a is 14:1 (WCAG AA needs 4.5:1). */
+.nd-passage mark { background: #fde68a; color: #111827; padding: 0 2px; }
 a.cite { text-decoration: none; font-weight: 600; }
+a.cite:focus-visible, .nd-point:focus-visible { outline: 3px solid var(--color-accent); outline-offset: 2px; }
+.nd-chip { display: inline-block; border: 1px solid var(--border-color-primary); border-radius: 10px;
+           padding: 0 6px; margin: 0 2px; font-size: 0.85em; }
+.nd-timeline { margin: 0 0 10px; }
+.nd-timeline figcaption { font-size: 0.9em; color: var(--body-text-color-subdued); }
+.nd-timeline svg { width: 100%; height: auto; font-size: 11px; max-width: 640px; }
+.nd-lane { stroke: var(--border-color-primary); }
+.nd-outlet, .nd-axis, .nd-num, .nd-newest { fill: var(--body-text-color); }
+/* Blue-700 under white numbers: 6.7:1, readable in both themes. */
+.nd-point circle { stroke: #1d4ed8; stroke-width: 2; fill: var(--background-fill-primary); }
+.nd-point.cited circle { fill: #1d4ed8; }
+.nd-point.cited .nd-num { fill: #ffffff; }
+.nd-point .nd-ring { fill: none; stroke: #b91c1c; stroke-dasharray: 3 2; }
+.nd-newest { font-weight: 600; }
 """

@@ -11,6 +11,7 @@ import pytest
 from rag import Answer, ModelUnavailable, Source, StoreUnavailable
 from tests.fakes import QueueModel
 from ui.app import Handlers, build_app, check_exposure
+from ui.corpus import Corpus
 from ui.render import answer_html, escape_text, sources_html
 
 
@@ -31,7 +32,7 @@ def test_respond_streams_and_links_citations_to_the_sources_panel(seeded_fake_pi
     answer = history[-1]["content"]
     assert 'href="#src-1"' in answer
     assert 'id="src-1"' in panel and "<mark>" in panel and "cited" in panel
-    assert pairs and pairs[0][0].startswith("How many")
+    assert pairs and pairs[0]["question"].startswith("How many") and pairs[0]["sources"][0]["n"] == 1
 
 
 def test_follow_up_uses_the_conversation(seeded_fake_pipeline) -> None:  # type: ignore[no-untyped-def]
@@ -76,25 +77,26 @@ def test_upload_ingests_and_is_answerable_without_restart(seeded_fake_pipeline, 
     f = tmp_path / "rates.txt"
     f.write_text("title: Central bank raises rates\nsource: Fortune\ndate: 2023-10-02\n\n"
                  "The central bank of Freedonia raised its interest rate to 7.5 percent on Monday.")  # fmt: skip
-    h = Handlers(seeded_fake_pipeline, tmp_path / "uploads")
-    status, stats, rows = h.ingest_files([str(f)])
+    h = Corpus(seeded_fake_pipeline, tmp_path / "uploads")
+    status, stats, rows, _ = h.ingest_files([str(f)])
     assert "1 new" in status and "2 articles" in stats and any("Central bank" in r[2] for r in rows)
-    status, _, _ = h.ingest_files([str(f)])  # the same file again: unchanged, not duplicated
+    status, *_ = h.ingest_files([str(f)])  # the same file again: unchanged, not duplicated
     assert "1 unchanged" in status
-    _, (history, panel, _, _) = _final(h.respond("What interest rate did the Freedonia central bank set?", [], [], 4))
+    respond = Handlers(seeded_fake_pipeline).respond
+    _, (history, panel, _, _) = _final(respond("What interest rate did the Freedonia central bank set?", [], [], 4))
     assert "7.5" in history[-1]["content"] and "Central bank raises rates" in panel
 
 
 def test_upload_rejects_other_types(seeded_fake_pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     f = tmp_path / "x.exe"
     f.write_bytes(b"MZ")
-    status, _, _ = Handlers(seeded_fake_pipeline, tmp_path / "up").ingest_files([str(f)])
+    status, *_ = Corpus(seeded_fake_pipeline, tmp_path / "up").ingest_files([str(f)])
     assert "unsupported" in status
 
 
 def test_model_output_cannot_inject_markup() -> None:
     evil = 'Done [1]. ![p](http://evil.example/p.png) <img src=x onerror=alert(1)> [c](javascript:alert(1))'
-    out = answer_html(evil, {1})
+    out = answer_html(evil, {1: "t"})
     assert "<img" not in out and "](" not in out and "![" not in out  # no HTML, no Markdown syntax left
     assert "javascript:" not in out  # the colon is an entity: no scheme a renderer could follow
     assert out.count("<a ") == 1 and 'href="#src-1"' in out  # only our citation link
@@ -115,9 +117,7 @@ def test_exposed_bind_requires_auth() -> None:
 
 
 def test_uploads_with_one_name_never_overwrite_each_other(seeded_fake_pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from ui.app import Handlers
-
-    h = Handlers(seeded_fake_pipeline, uploads_dir=tmp_path / "uploads")
+    h = Corpus(seeded_fake_pipeline, uploads_dir=tmp_path / "uploads")
     for n, (a, b) in enumerate([("Freedonia", "7.5"), ("Sylvania", "3.25")]):
         src = tmp_path / f"from-{n}" / "rates.txt"
         src.parent.mkdir()
@@ -130,13 +130,12 @@ def test_uploads_with_one_name_never_overwrite_each_other(seeded_fake_pipeline, 
 
 
 def test_an_upload_that_cannot_be_stored_is_reported(seeded_fake_pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from ui.app import Handlers
 
     blocker = tmp_path / "uploads"
     blocker.write_text("a file where the uploads folder should be")
     src = tmp_path / "new.txt"
     src.write_text("title: Rates\n\nThe central bank of Freedonia set its rate at 7.5 percent today.")
-    status, _, _ = Handlers(seeded_fake_pipeline, uploads_dir=blocker).ingest_files([str(src)])
+    status, *_ = Corpus(seeded_fake_pipeline, uploads_dir=blocker).ingest_files([str(src)])
     assert "new.txt: could not be stored" in html.unescape(status)  # what the page shows
 
 
@@ -150,7 +149,7 @@ def test_streamed_text_is_cleaned_like_the_final_answer(seeded_with) -> None:  #
 def test_upload_status_shows_hostile_names_as_text(seeded_fake_pipeline, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     evil = tmp_path / "![x](http:__evil.example_p.png).txt"
     evil.write_text("title: <img src=x onerror=alert(1)>\n\nA")  # too short: skipped, its title in the reason
-    status, _, _ = Handlers(seeded_fake_pipeline, tmp_path / "up").ingest_files([str(evil)])
+    status, *_ = Corpus(seeded_fake_pipeline, tmp_path / "up").ingest_files([str(evil)])
     assert "skipped" in status and "![" not in status and "](" not in status and "<img" not in status
 
 
@@ -175,3 +174,6 @@ def test_take_back_returns_the_last_question_and_drops_its_turn() -> None:
     chat, convo, question = Handlers.take_back(stopped, pairs[:1])  # a stopped turn never entered the conversation
     assert question == "Why?" and chat == history[:2] and convo == pairs[:1]
     assert Handlers.take_back([], []) == ([], [], "")
+    turns = [{"question": q, "answer": a, "sources": []} for q, a in pairs]  # the records the UI keeps now
+    chat, convo, question = Handlers.take_back(history, turns)
+    assert question == "And when: the date?" and convo == turns[:1]
