@@ -31,12 +31,13 @@ class Controls:
         return [self.box, self.send, self.stop, self.retry, self.edit]
 
 
-def wire_asking(c: Controls, chat: Any, turns: Any, ask_args: dict[str, Any], handlers: Any) -> None:
+def wire_asking(c: Controls, chat: Any, turns: Any, ask_args: dict[str, Any], handlers: Any) -> list[Any]:
     """While an answer streams, the question box is locked (its placeholder says why) and Stop
     is enabled: a question typed meanwhile was silently dropped before. The answer's own
     updates lock and unlock, so a cancelled or refused event leaves nothing locked. Stop
     cancels the answer, keeps what streamed (marked unchecked) and unlocks the box. Retry asks
-    the last question again; Edit puts it back in the box. Both take its turn out first."""
+    the last question again; Edit puts it back in the box. Both take its turn out first.
+    Returns every event that changes the conversation."""
     args = {**ask_args, "outputs": [*ask_args["outputs"], *c.all()], "trigger_mode": "multiple"}
     # "multiple": the controls are locked while answering anyway, and Gradio's default ("once")
     # keeps a cancelled answer pending in the page, which then ignored every later question.
@@ -44,9 +45,10 @@ def wire_asking(c: Controls, chat: Any, turns: Any, ask_args: dict[str, Any], ha
              "api_name": False}  # fmt: skip
     answers = [c.box.submit(**args, api_name="ask"), c.send.click(**args, api_name=False),
                c.retry.click(**taken).then(**args, api_name=False)]  # fmt: skip
-    c.edit.click(**taken)
-    c.stop.click(lambda history: (handlers.stopped(history), *controls_state(answering=False)), [chat],
-                 [chat, *c.all()], cancels=answers, queue=False, api_name=False)  # fmt: skip
+    edited = c.edit.click(**taken)
+    stopped = c.stop.click(lambda history: (handlers.stopped(history), *controls_state(answering=False)), [chat],
+                           [chat, *c.all()], cancels=answers, queue=False, api_name=False)  # fmt: skip
+    return [*answers, edited, stopped]
 
 
 def controls_state(answering: bool) -> tuple[Any, ...]:
@@ -69,19 +71,32 @@ def with_controls(respond: Callable[..., Iterator[tuple[Any, ...]]]) -> Callable
         chat_, turns_, panel_ = history, turns, None
         for chat_, panel, turns_, _box in respond(message, history, turns, top_k, outlets, since, until):
             panel_ = panel if panel is not None else panel_
-            yield chat_, (gr.skip() if panel is None else panel), turns_, *controls_state(answering=True)
+            # Copies: `respond` keeps appending to its lists, and Gradio keeps what it was handed
+            # as the state to compare with, so a list changed in place could raise no change event.
+            yield [*chat_], (gr.skip() if panel is None else panel), [*turns_], *controls_state(answering=True)
         # The last update repeats the answer, so an API client's final result holds it whole.
-        yield chat_, (gr.skip() if panel_ is None else panel_), turns_, *controls_state(answering=False)
+        yield [*chat_], (gr.skip() if panel_ is None else panel_), [*turns_], *controls_state(answering=False)
 
     return run
 
 
-def remember_conversation(app: Any, chat: Any, turns: Any) -> None:
+def restore(kept: Any, chat: list[Any] | None, turns: list[Any] | None) -> tuple[list[Any], list[Any]]:
+    """The conversation kept in the browser, unless one has begun already: a question asked
+    the moment the page opened is answered before this runs, and must not be wiped."""
+    if chat:
+        return chat, list(turns or [])
+    if isinstance(kept, list) and len(kept) == 2 and isinstance(kept[0], list) and isinstance(kept[1], list):
+        return kept[0], kept[1]
+    return [], []
+
+
+def remember_conversation(app: Any, chat: Any, turns: Any) -> Any:
     """The chat and its conversation survive a reload: kept in the browser's own storage
     (Gradio's BrowserState, encrypted with a key of this server run), restored on load."""
     import gradio as gr
 
     saved = gr.BrowserState([[], []], storage_key="newsdesk-conversation")
-    app.load(lambda kept: (kept[0], kept[1]) if isinstance(kept, list) and len(kept) == 2 else ([], []),
-             [saved], [chat, turns], api_name=False)  # fmt: skip
-    chat.change(lambda history, convo: [history or [], convo or []], [chat, turns], [saved], api_name=False)
+    restored = app.load(restore, [saved, chat, turns], [chat, turns], api_name=False)
+    chat.change(lambda history, convo: [history or [], convo or []], [chat, turns], [saved],
+                trigger_mode="always_last", api_name=False)  # fmt: skip - the last state is the one to keep
+    return restored

@@ -135,6 +135,11 @@ def corpus_tab(corpus: Corpus) -> Any:
     def choosing(*result: Any) -> tuple[Any, ...]:
         return (*result[:-1], gr.update(choices=result[-1], value=None))  # the delete list follows the table
 
+    def narrowing(search: str) -> tuple[Any, ...]:
+        # Only the choices: a search typed after choosing an article must not unchoose it.
+        summary, rows, choices = corpus.view(search)
+        return summary, rows, gr.update(choices=choices)
+
     def ingest(files: list[Any] | None, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - gradio injects progress this way
         return choosing(*corpus.ingest_files(files, progress))
 
@@ -150,7 +155,7 @@ def corpus_tab(corpus: Corpus) -> Any:
     status = gr.Markdown("", elem_id="nd-corpus-status")
     listing = [stats, table, doomed]
     gr.Button("Refresh", size="sm").click(lambda q: choosing(*corpus.refresh(q)), [search], listing, api_name=False)
-    search.change(lambda q: choosing(*corpus.view(q)), [search], listing, api_name=False)
+    search.change(narrowing, [search], listing, api_name=False)
     removed = remove.click(lambda d, q: choosing(*corpus.delete(d, q)), [doomed, search], [status, *listing],
                            concurrency_limit=1, api_name=False)  # fmt: skip
     added = add.click(ingest, [upload], [status, *listing], concurrency_limit=1, api_name="ingest")

@@ -37,14 +37,15 @@ def escape_text(text: str) -> str:
 
 def answer_html(text: str, valid: dict[int, str]) -> str:
     """Escaped answer text with `[n]` markers turned into links to the sources panel, each
-    labelled with its source's title for screen readers ({n: title} in `valid`)."""
+    named by its source's title for screen readers ({n: title} in `valid`)."""
 
     def link(m: re.Match[str]) -> str:
         n = int(m.group(1))
         if n not in valid:
             return ""
         label = html.escape(f"Source {n}: {valid[n]}", quote=True)
-        return f'<a class="cite" href="#src-{n}" title="{label}" aria-label="{label}">[{n}]</a>'
+        # Read out by screen readers (the chat's sanitizer drops aria-label), hidden on screen.
+        return f'<a class="cite" href="#src-{n}" title="{label}">[{n}]<span class="nd-sr"> {label}</span></a>'
 
     return _ESCAPED_MARKER.sub(link, escape_text(text)).replace("\n", "<br>")
 
@@ -128,6 +129,8 @@ CSS = """
 /* Highlights keep dark text in both themes: #111827 on #fde68a is 14:1 (WCAG AA needs 4.5:1). */
 .nd-passage mark { background: #fde68a; color: #111827; padding: 0 2px; }
 a.cite { text-decoration: none; font-weight: 600; }
+.nd-sr { position: absolute; width: 1px; height: 1px; margin: -1px; overflow: hidden; clip: rect(0 0 0 0);
+         white-space: nowrap; border: 0; padding: 0; }
 a.cite:focus-visible, .nd-point:focus-visible { outline: 3px solid var(--color-accent); outline-offset: 2px; }
 .nd-chip { display: inline-block; border: 1px solid var(--border-color-primary); border-radius: 10px;
            padding: 0 6px; margin: 0 2px; font-size: 0.85em; }

@@ -56,7 +56,8 @@ def timeline_svg(sources: list[Source], answer: Answer | None = None) -> str:
     first, last = min(d for _, d in dated), max(d for _, d in dated)
     newest = max((d for s, d in dated if s.n in cited), default=None)
     height = TOP + LANE * len(outlets) + 28
-    parts = [f'<figure class="nd-timeline"><figcaption>Sources by publication date</figcaption>'
+    parts = [f'<figure class="nd-timeline"><figcaption>Sources by publication date: filled = cited, hollow = read, not cited, '
+             f'red ring = reports that disagree</figcaption>'
              f'<svg viewBox="0 0 {WIDTH} {height}" role="group" aria-label="Timeline of the sources">']  # fmt: skip
     for i, outlet in enumerate(outlets):
         y = TOP + LANE * i + LANE / 2

@@ -177,3 +177,13 @@ def test_take_back_returns_the_last_question_and_drops_its_turn() -> None:
     turns = [{"question": q, "answer": a, "sources": []} for q, a in pairs]  # the records the UI keeps now
     chat, convo, question = Handlers.take_back(history, turns)
     assert question == "And when: the date?" and convo == turns[:1]
+
+
+def test_a_kept_conversation_is_restored_unless_one_has_begun() -> None:
+    from ui.controls import restore
+
+    kept = [[{"role": "user", "content": "Old?"}], [{"question": "Old?", "answer": "Yes."}]]
+    assert restore(kept, [], []) == (kept[0], kept[1])
+    begun = [{"role": "user", "content": "New?"}]
+    assert restore(kept, begun, [{"question": "New?"}]) == (begun, [{"question": "New?"}])
+    assert restore("garbage", [], []) == ([], [])
