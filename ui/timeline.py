@@ -14,9 +14,15 @@ import re
 from datetime import date
 
 from rag import Answer, Source
-from rag.text.dates import parse_date
 
 WIDTH, LANE, LEFT, RIGHT, TOP = 420, 30, 96, 24, 18
+
+
+def _day(published: str) -> date | None:
+    try:
+        return date.fromisoformat(published[:10]) if published else None
+    except ValueError:
+        return None
 
 
 def _x(day: date, first: date, last: date) -> float:
@@ -47,7 +53,7 @@ def _point(s: Source, day: date, x: float, y: float, state: str, newest: bool) -
 
 def timeline_svg(sources: list[Source], answer: Answer | None = None) -> str:
     """The timeline as an SVG figure, or "" when no source has a date."""
-    dated = [(s, d) for s in sources if (d := parse_date(s.published))]
+    dated = [(s, d) for s in sources if (d := _day(s.published))]
     if not dated:
         return ""
     cited = {c.n for c in answer.citations} if answer else set()
