@@ -69,6 +69,34 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace) -> int:
+    """Re-poll feeds and pages until Ctrl-C, one summary line per poll."""
+    import threading
+    from datetime import datetime
+
+    from rag.ingest.watch import interval_seconds, poll
+
+    every = interval_seconds(args.every)
+    pipe = _pipeline()
+
+    def said(report, error: str) -> None:  # type: ignore[no-untyped-def]
+        when = datetime.now().strftime("%H:%M:%S")
+        if report is None:
+            print(f"{when} poll failed: {shown(redact(error))}", flush=True)
+        else:
+            print(f"{when} {report.added} new, {report.updated} updated, {report.not_modified} not modified, "
+                  f"{report.copies} copies, {len(report.skipped)} skipped; {report.chunks_total} chunks", flush=True)  # fmt: skip
+            for where, why in report.skipped[:20]:
+                print(f"  skipped {shown(where)}: {shown(why)}", flush=True)
+
+    stop = threading.Event()
+    try:
+        poll(lambda: pipe.ingest(args.sources), every, stop, said)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
 def _filters_from(args: argparse.Namespace) -> dict[str, object]:
     return {
         "sources": args.source or None,
@@ -151,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default from settings)")
     sub = p.add_subparsers(dest="command", required=True)
 
-    pi = sub.add_parser("ingest", help="ingest article files or folders (default: the seeds folder)")
+    pi = sub.add_parser("ingest", help="ingest files, folders, URLs of pages, feeds or sitemaps, .urls lists (default: seeds)")
     pi.add_argument("paths", nargs="*")
     pi.add_argument("--sync", action="store_true", help="also remove articles that are gone from these paths")
     pi.add_argument("--rebuild", action="store_true",
@@ -159,6 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
     pi.add_argument("--force", action="store_true",
                     help="let --sync or --rebuild remove more than the configured share of the store")
     pi.set_defaults(fn=cmd_ingest)
+
+    pw = sub.add_parser("watch", help="re-poll feeds or pages and ingest what is new or changed, until Ctrl-C")
+    pw.add_argument("sources", nargs="+", help="feed, sitemap or page URLs, or .urls files")
+    pw.add_argument("--every", default="30m", help="time between polls: 45s, 30m, 2h (default 30m)")
+    pw.set_defaults(fn=cmd_watch)
 
     pa = sub.add_parser("ask", help="ask one question")
     pa.add_argument("question")

@@ -222,6 +222,16 @@ class UISettings(BaseModel):
     max_upload_mb: int = Field(20, ge=1, le=1000, description="Largest article file the UI accepts.")
 
 
+class FetchSettings(BaseModel):
+    """Fetching feeds and pages (`newsdesk ingest URL`, `newsdesk watch`)."""
+
+    allow_private: bool = Field(False, description="Fetch private, loopback and link-local addresses (off: no SSRF).")
+    timeout_s: float = Field(15.0, gt=0, le=300, description="Seconds per request.")
+    max_mb: float = Field(5.0, gt=0, le=500, description="Largest page or feed read; a larger one is skipped.")
+    retries: int = Field(2, ge=0, le=5, description="Retries after a 429 or 5xx, backing off.")
+    user_agent: str = Field("Newsdesk/0.1 (+https://github.com/newsdesk; offline-first news Q&A)", description="Sent with every request; robots.txt rules for it are obeyed.")
+
+
 class ApiSettings(BaseModel):
     """`newsdesk serve`: the OpenAI-compatible HTTP API."""
 
@@ -252,6 +262,7 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     chunking: ChunkingSettings = ChunkingSettings()
     ingest: IngestSettings = IngestSettings()
+    fetch: FetchSettings = FetchSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     context: ContextSettings = ContextSettings()
     check: CheckSettings = CheckSettings()

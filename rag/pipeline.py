@@ -115,7 +115,8 @@ class Pipeline:
         s = self.settings
         with writer_lock(s.store):
             store = self._open_store(verify=False) if rebuild else self.store  # a rebuild is how a mismatch is fixed
-            run = PathIngest(store, self.embedder, s.chunking, s.ingest, progress)
+            run = PathIngest(store, self.embedder, s.chunking, s.ingest, progress, s.fetch,
+                             s.store.path.parent / "fetch-cache.json")  # fmt: skip
             report = run.rebuild(paths, force=force) if rebuild else run.add(paths, sync=sync, force=force)
             with self._lock:
                 self._store = store

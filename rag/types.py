@@ -24,7 +24,8 @@ class Article:
     body: str
     author: str = ""
     category: str = ""
-    origin: str = ""  # the file it came from (used by `ingest --sync`)
+    origin: str = ""  # the file, feed or page it came from (used by `ingest --sync`)
+    date_source: str = ""  # where `published` came from when fetched: "page", "feed" or "fetch time"
 
     @property
     def content_hash(self) -> str:
@@ -93,6 +94,7 @@ class Source:
     positions: list[int] = field(default_factory=list)  # their positions in the article ([] = unknown)
     doc_id: str = ""
     chunk_ids: list[str] = field(default_factory=list)
+    also: str = ""  # other outlets that published this same report ("AP; Reuters"), syndicated copies
 
     def previous(self, i: int) -> str:
         """The sentence just before sentence i in the article, if the model read it."""
@@ -180,6 +182,6 @@ class Answer:
             lines.append("\nSources:")
             for s in self.sources:
                 if s.n in cited:
-                    bits = ", ".join(b for b in (s.outlet, s.published) if b)
+                    bits = ", ".join(b for b in (s.outlet, s.published, f"also published by {s.also}" if s.also else "") if b)
                     lines.append(f"  [{s.n}] {s.title}" + (f" ({bits})" if bits else "") + (f"\n      {s.url}" if s.url else ""))
         return "\n".join(lines)

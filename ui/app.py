@@ -142,7 +142,7 @@ def build_app(pipeline: Pipeline, uploads_dir: Path | None = None) -> Any:
                 with gr.Tab("Sources"):
                     sources = gr.HTML(sources_html(None), elem_id="nd-sources")
                 with gr.Tab("Corpus", elem_id="nd-corpus-tab"):
-                    added, removed = corpus_tab(Corpus(pipeline, uploads_dir))
+                    corpus_events = corpus_tab(Corpus(pipeline, uploads_dir))
                 with gr.Tab("Settings"):
                     top_k = gr.Slider(1, 12, value=settings.retrieval.top_k, step=1, label="Number of sources")
                     gr.Textbox(f"LLM: {names['llm']}\nEmbedding: {names['embedding']}\nStore: {names['store']}",
@@ -157,7 +157,7 @@ def build_app(pipeline: Pipeline, uploads_dir: Path | None = None) -> Any:
         # change event was missed now and then (measured: 1 answer in about 10 had no export).
         for event in changing:
             event.then(lambda t: gr.update(value=export_file(t), interactive=bool(t)), [turns], [export], api_name=False)
-        for changed in (added, removed):
+        for changed in corpus_events:
             changed.then(lambda: gr.update(choices=outlet_choices(pipeline)), None, outlets, api_name=False)
     return app
 

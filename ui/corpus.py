@@ -104,6 +104,26 @@ class Corpus:
         # File names and titles come from whoever uploaded them: shown as text, never as Markdown.
         return "<br>".join(escape_text(line) for line in lines), *self.view()
 
+    def ingest_urls(self, text: str | None, progress: Any = None) -> tuple[str, str, list[list[Any]], list[tuple[str, str]]]:
+        """Fetch and ingest the pages, feeds or sitemaps listed one per line; returns (status, summary, rows, choices)."""
+        urls = [u.strip() for u in (text or "").splitlines() if u.strip()]
+        bad = [u for u in urls if not u.lower().startswith(("http://", "https://"))]
+        if not urls or bad:
+            return escape_text(f"Give page, feed or sitemap URLs starting with http:// or https://{': not ' + bad[0] if bad else ''}."), *self.view()
+
+        def bar(done: int, total: int, msg: str) -> None:
+            if progress is not None:
+                progress((done, max(total, 1)), desc=f"ingesting: {msg}")
+
+        try:
+            rep = self.pipeline.ingest(urls, progress=bar)
+        except NewsdeskError as exc:
+            return escape_text(f"Ingest failed: {friendly_error(exc)}"), *self.view()
+        lines = [f"Read {rep.files_read} page(s) or feed(s): {rep.added} new, {rep.updated} updated, {rep.unchanged} unchanged, "
+                 f"{rep.not_modified} not modified, {rep.copies} copies of a stored report."]  # fmt: skip
+        lines += [f"skipped {w}: {why}" for w, why in rep.skipped]
+        return "<br>".join(escape_text(line) for line in lines), *self.view()
+
     def _store_uploads(self, files: list[Any]) -> tuple[list[Path], list[str]]:
         paths: list[Path] = []
         skipped: list[str] = []
@@ -128,8 +148,8 @@ class Corpus:
 
 
 def corpus_tab(corpus: Corpus) -> Any:
-    """The tab's layout and events; returns the upload and delete events (the chat's outlet
-    choices follow both)."""
+    """The tab's layout and events; returns the upload, delete and fetch events (the chat's
+    outlet choices follow them)."""
     import gradio as gr
 
     def choosing(*result: Any) -> tuple[Any, ...]:
@@ -143,6 +163,9 @@ def corpus_tab(corpus: Corpus) -> Any:
     def ingest(files: list[Any] | None, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - gradio injects progress this way
         return choosing(*corpus.ingest_files(files, progress))
 
+    def fetch(urls: str, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - as above
+        return choosing(*corpus.ingest_urls(urls, progress))
+
     summary, rows, choices = corpus.view()
     search = gr.Textbox("", label="Search titles and outlets", elem_id="nd-corpus-search", max_length=200)
     stats = gr.Markdown(summary, elem_id="nd-corpus-stats")
@@ -152,6 +175,9 @@ def corpus_tab(corpus: Corpus) -> Any:
         remove = gr.Button("Delete article", variant="stop", size="sm", elem_id="nd-delete", scale=1)
     upload = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, label="Add articles")
     add = gr.Button("Ingest uploaded files")
+    urls = gr.Textbox("", label="Or add from the web: page, feed or sitemap URLs, one per line", lines=2,
+                      max_length=20_000, elem_id="nd-urls")  # fmt: skip
+    fetch_button = gr.Button("Fetch and ingest", elem_id="nd-fetch")
     status = gr.Markdown("", elem_id="nd-corpus-status")
     listing = [stats, table, doomed]
     gr.Button("Refresh", size="sm").click(lambda q: choosing(*corpus.refresh(q)), [search], listing, api_name=False)
@@ -159,4 +185,5 @@ def corpus_tab(corpus: Corpus) -> Any:
     removed = remove.click(lambda d, q: choosing(*corpus.delete(d, q)), [doomed, search], [status, *listing],
                            concurrency_limit=1, api_name=False)  # fmt: skip
     added = add.click(ingest, [upload], [status, *listing], concurrency_limit=1, api_name="ingest")
-    return added, removed
+    fetched = fetch_button.click(fetch, [urls], [status, *listing], concurrency_limit=1, api_name=False)
+    return added, removed, fetched

@@ -109,6 +109,8 @@ def sources_html(answer: Answer | None, sources: list[Source] | None = None) -> 
         title = html.escape(s.title or "(untitled)")
         title_html = f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">{title}</a>' if url else title
         meta = " · ".join(html.escape(x) for x in (s.outlet or "unknown outlet", s.published or "undated"))
+        if s.also:  # a syndicated story, stored once: the other outlets that carried it
+            meta += f" · also published by {html.escape(s.also)}"
         badge = "cited" if s.n in cited else "read, not cited"
         text = " ".join(s.sentences) if s.sentences else s.passage
         parts.append(

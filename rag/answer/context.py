@@ -197,7 +197,7 @@ def make_sources(c: Candidates, picked: dict[str, list[int]], chunks: list[Retri
         in_order = sorted(idx, key=lambda i: c.pos[i])
         sources.append(Source(
             n=len(sources) + 1, doc_id=doc, title=safe_label(str(m.get("title", ""))), outlet=safe_label(str(m.get("source", ""))),
-            url=str(m.get("url", "")), published=str(m.get("published", "")),
+            url=str(m.get("url", "")), published=str(m.get("published", "")), also=safe_label(str(m.get("also", ""))),
             score=round(float(max(c.score[i] for i in idx)), 4), passage=best.text,
             chunk_ids=[ch.id for ch in chunks if ch.meta.get("doc_id") == doc],
             sentences=[c.texts[i] for i in in_order], positions=[c.pos[i] for i in in_order],

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.ingest.readers import article_from_record, decode_bytes, read_html, read_text, records
+from rag.ingest.readers import article_from_record, decode_bytes, extract_html, read_text, records
 from rag.types import Article
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl"}
@@ -24,8 +24,25 @@ MIN_BODY_CHARS = 20
 @dataclass
 class LoadResult:
     articles: list[Article] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path or path#record, reason)
-    files_read: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, path#record or URL, reason)
+    files_read: int = 0  # files, pages and feeds read
+    not_modified: int = 0  # pages and feeds the server said are unchanged (HTTP 304)
+    after_write: list[Callable[[], None]] = field(default_factory=list)  # run once the articles are stored
+
+    def merge(self, other: LoadResult) -> LoadResult:
+        """Both results as one; an article whose id was already read is a skipped duplicate."""
+        seen = {a.doc_id for a in self.articles}
+        for art in other.articles:
+            if art.doc_id in seen:
+                self.skipped.append((art.url or art.origin, "duplicate of an article already read"))
+            else:
+                seen.add(art.doc_id)
+                self.articles.append(art)
+        self.skipped += other.skipped
+        self.files_read += other.files_read
+        self.not_modified += other.not_modified
+        self.after_write += other.after_write
+        return self
 
 
 def _walk(folder: Path) -> Iterator[tuple[Path, str | None]]:
@@ -117,7 +134,7 @@ def read_article_file(path: Path) -> tuple[list[Article], list[tuple[str, str]]]
 def _parse(text: str, path: Path, origin: str) -> tuple[list[Article], list[tuple[str, str]]]:
     suffix = path.suffix.lower()
     if suffix in {".html", ".htm"}:
-        return [read_html(text, origin)], []
+        return [extract_html(text, origin)], []
     if suffix not in {".json", ".jsonl"}:
         return [read_text(text, origin, markdown=suffix in {".md", ".markdown"})], []
     articles: list[Article] = []

@@ -35,6 +35,8 @@ class IngestReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    not_modified: int = 0  # pages and feeds unchanged since the last fetch (HTTP 304)
+    copies: int = 0  # syndicated copies of a stored report: kept once, with their outlet
     deleted: int = 0
     chunks_written: int = 0
     chunks_deleted: int = 0
@@ -50,8 +52,10 @@ class IngestReport:
             ("added", str(self.added)),
             ("updated", str(self.updated)),
             ("unchanged (skipped)", str(self.unchanged)),
+            ("pages not modified (304)", str(self.not_modified)),
+            ("copies of a stored report", str(self.copies)),
             ("removed (--sync)", str(self.deleted)),
-            ("files/records skipped", str(len(self.skipped))),
+            ("files/records/pages skipped", str(len(self.skipped))),
             ("chunks written", str(self.chunks_written)),
             ("chunks in store", str(self.chunks_total)),
             ("seconds", f"{self.seconds:.1f}"),

@@ -9,10 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.config import ChunkingSettings, IngestSettings
+from rag.config import ChunkingSettings, FetchSettings, IngestSettings
 from rag.errors import IngestRefused
+from rag.ingest.copies import record_copies, separate_copies
 from rag.ingest.files import LoadResult, load_articles
 from rag.ingest.indexer import IngestReport, ProgressFn, ingest_articles
+from rag.ingest.web import is_web, load_web, read_url_list
 from rag.providers.embedding import Embedder
 from rag.store.chroma import ChunkStore
 from rag.types import Article
@@ -32,11 +34,33 @@ class PathIngest:
     chunking: ChunkingSettings
     settings: IngestSettings
     progress: ProgressFn | None = None
+    fetch: FetchSettings | None = None  # for URLs, feeds and `.urls` files
+    fetch_cache: Path | None = None
+
+    def _load(self, paths: list[str | Path]) -> LoadResult:
+        """Files and folders from disk; URLs, feeds, sitemaps and `.urls` lists from the web."""
+        web = [str(p) for p in paths if is_web(p)]
+        lists = [Path(p) for p in paths if not is_web(p) and Path(p).suffix.lower() == ".urls"]
+        files = [p for p in paths if not is_web(p) and Path(p).suffix.lower() != ".urls"]
+        loaded = load_articles(files) if files or not (web or lists) else LoadResult()
+        for listing in lists:
+            try:
+                web += read_url_list(listing)
+            except (OSError, UnicodeDecodeError) as exc:
+                loaded.skipped.append((str(listing), f"unreadable URL list ({exc})"))
+        if web:
+            loaded.merge(load_web(web, self.fetch or FetchSettings(), self.fetch_cache))
+        return loaded
 
     def _write(self, loaded: LoadResult, store: ChunkStore) -> IngestReport:
-        report = IngestReport(files_read=loaded.files_read, skipped=list(loaded.skipped))
-        ingest_articles(loaded.articles, store, self.embedder, self.chunking, self.settings.embed_group_sentences,
+        report = IngestReport(files_read=loaded.files_read, skipped=list(loaded.skipped),
+                              not_modified=loaded.not_modified)  # fmt: skip
+        fresh, copies, signatures = separate_copies(loaded.articles, store)
+        ingest_articles(fresh, store, self.embedder, self.chunking, self.settings.embed_group_sentences,
                         progress=self.progress, report=report)  # fmt: skip
+        report.copies = record_copies(copies, signatures, store)
+        for done in loaded.after_write:
+            done()
         return report
 
     def add(self, paths: Iterable[str | Path], *, sync: bool = False, force: bool = False) -> IngestReport:
@@ -51,7 +75,9 @@ class PathIngest:
         """
         t0 = time.perf_counter()
         paths = list(paths)
-        loaded = load_articles(paths)
+        if sync and any(is_web(p) or Path(p).suffix.lower() == ".urls" for p in paths):
+            raise IngestRefused("--sync works on files and folders; a feed or page is never taken for deleted")
+        loaded = self._load(paths)
         doomed: list[str] = []
         if sync:
             _check_sync_roots(paths, loaded)
@@ -95,7 +121,7 @@ class PathIngest:
         rebuild leaves it as it was."""
         t0 = time.perf_counter()
         paths = list(paths)
-        loaded = load_articles(paths)
+        loaded = self._load(paths)
         if not loaded.articles:
             raise IngestRefused(f"--rebuild read no article from {', '.join(map(str, paths))}; the index was left as it was")
         known = self.store.articles()

@@ -221,11 +221,23 @@ class ChunkStore:
                     "published": a.published_iso,
                     "published_day": day_number(a.published),
                     "origin": a.origin,
+                    "date_source": a.date_source,
                     "n_chunks": n,
                 }
                 for a, n in records
             ],
         )
+
+    def annotate_articles(self, records: dict[str, dict[str, str]], chunks: dict[str, str] | None = None) -> None:
+        """Add metadata to article records ({doc_id: fields}) and, when given, to every chunk
+        of those articles."""
+        if not records:
+            return
+        ids = list(records)
+        self._batched("annotate article records", self._articles.update, ids, metadatas=[records[i] for i in ids])
+        if chunks:
+            chunk_ids = self.chunk_ids_of(ids)
+            self._batched("annotate chunks", self._require().update, chunk_ids, metadatas=[chunks] * len(chunk_ids))
 
     def delete_article(self, doc_id: str) -> int:
         ids = self.chunk_ids_of(doc_id)

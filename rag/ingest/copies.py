@@ -1,0 +1,92 @@
+"""Syndicated copies: one wire story republished word for word by several outlets is stored
+once, with every outlet and URL that carried it.
+
+Two copies would fill two of the model's few context slots with the same sentences and
+look like two sources agreeing. Copies are found with MinHash over word 5-shingles
+(datasketch): a Jaccard estimate at or above `THRESHOLD` is a copy. A story rewritten by
+another outlet (a different report of the same event) stays well below it and is kept,
+so conflicts between outlets are still seen. Each stored article keeps its signature in
+its record, so a copy arriving in a later ingest is recognised too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+
+from rag.store.chroma import ChunkStore
+from rag.types import Article
+
+NUM_PERM = 64
+SHINGLE = 5
+THRESHOLD = 0.8  # a republished story with a new headline and byline stays above it
+
+
+def signature(text: str) -> np.ndarray:
+    """MinHash of the text's word 5-shingles (lower-cased, punctuation ignored)."""
+    from datasketch import MinHash
+
+    words = re.findall(r"\w+", text.lower())
+    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    mh = MinHash(num_perm=NUM_PERM, seed=1)
+    mh.update_batch([s.encode("utf-8") for s in shingles])
+    return np.asarray(mh.hashvalues, dtype=np.uint64)
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures."""
+    return float(np.mean(a == b))
+
+
+def _stored(store: ChunkStore) -> dict[str, np.ndarray]:
+    out = {}
+    for doc_id, meta in store.articles().items():
+        sig = meta.get("minhash")
+        if isinstance(sig, str) and sig:
+            out[doc_id] = np.frombuffer(bytes.fromhex(sig), dtype=np.uint64)
+    return out
+
+
+def separate_copies(articles: list[Article], store: ChunkStore) -> tuple[list[Article], list[tuple[Article, str]], dict[str, str]]:
+    """(articles to store, [(copy, id of the stored or earlier article it copies)], the new
+    signatures to record). An article already stored under its own id is never its own copy
+    (an update stays one article)."""
+    records = store.articles()
+    known = {d: np.frombuffer(bytes.fromhex(str(m["minhash"])), dtype=np.uint64)
+             for d, m in records.items() if isinstance(m.get("minhash"), str) and m["minhash"]}  # fmt: skip
+    fresh: list[Article] = []
+    copies: list[tuple[Article, str]] = []
+    new_signatures: dict[str, str] = {}
+    for art in articles:
+        sig = signature(art.body)
+        original = next((d for d, other in known.items() if d != art.doc_id and similarity(sig, other) >= THRESHOLD), None)
+        if original is not None:
+            copies.append((art, original))
+            continue
+        fresh.append(art)
+        known[art.doc_id] = sig
+        if records.get(art.doc_id, {}).get("minhash") != sig.tobytes().hex():
+            new_signatures[art.doc_id] = sig.tobytes().hex()
+    return fresh, copies, new_signatures
+
+
+def record_copies(copies: list[tuple[Article, str]], signatures: dict[str, str], store: ChunkStore) -> int:
+    """After the write: the new articles' signatures on their records, and each copy's outlet
+    and URL on the article it copies (its record, and its chunks so that the sources panel
+    can say "also published by")."""
+    known = store.articles()
+    store.annotate_articles({d: {"minhash": sig} for d, sig in signatures.items() if d in known})
+    for art, original in copies:
+        meta = known.get(original)
+        if meta is None:
+            continue
+        carriers = json.loads(str(meta.get("carriers") or "[]"))
+        entry = {"outlet": art.source, "url": art.url}
+        if entry not in carriers and (art.source, art.url) != (meta.get("source"), meta.get("url")):
+            carriers.append(entry)
+        meta["carriers"] = json.dumps(carriers)
+        also = "; ".join(dict.fromkeys(c["outlet"] or c["url"] for c in carriers))
+        store.annotate_articles({original: {"carriers": meta["carriers"]}}, chunks={"also": also})
+    return len(copies)
