@@ -80,11 +80,14 @@ def with_controls(respond: Callable[..., Iterator[tuple[Any, ...]]]) -> Callable
     return run
 
 
-def restore(kept: Any, chat: list[Any] | None, turns: list[Any] | None) -> tuple[list[Any], list[Any]]:
-    """The conversation kept in the browser, unless one has begun already: a question asked
-    the moment the page opened is answered before this runs, and must not be wiped."""
-    if chat:
-        return chat, list(turns or [])
+def restore(kept: Any, chat: list[Any] | None, turns: list[Any] | None) -> tuple[Any, Any]:
+    """The conversation kept in the browser, unless one has begun: then nothing is touched.
+    The page's load can run after a question asked the moment the page opened; `turns` is
+    read on the server when this runs, so an answer already given is seen and kept."""
+    import gradio as gr
+
+    if chat or turns:
+        return gr.skip(), gr.skip()
     if isinstance(kept, list) and len(kept) == 2 and isinstance(kept[0], list) and isinstance(kept[1], list):
         return kept[0], kept[1]
     return [], []

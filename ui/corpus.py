@@ -17,6 +17,7 @@ from ui.render import escape_text
 
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".json", ".jsonl"]
 HEADERS = ["published", "outlet", "title", "chunks"]
+WATCH_MINUTES = 30
 
 
 def store_upload(src: Path, uploads: Path) -> Path:
@@ -177,7 +178,11 @@ def corpus_tab(corpus: Corpus) -> Any:
     add = gr.Button("Ingest uploaded files")
     urls = gr.Textbox("", label="Or add from the web: page, feed or sitemap URLs, one per line", lines=2,
                       max_length=20_000, elem_id="nd-urls")  # fmt: skip
-    fetch_button = gr.Button("Fetch and ingest", elem_id="nd-fetch")
+    with gr.Row():
+        fetch_button = gr.Button("Fetch and ingest", elem_id="nd-fetch", scale=2)
+        keep = gr.Checkbox(False, label=f"Keep these current (every {WATCH_MINUTES} min)", elem_id="nd-watch", scale=3)
+    # The same poll as `newsdesk watch`: the idempotent ingest, asking only for what changed.
+    timer = gr.Timer(WATCH_MINUTES * 60, active=False)
     status = gr.Markdown("", elem_id="nd-corpus-status")
     listing = [stats, table, doomed]
     gr.Button("Refresh", size="sm").click(lambda q: choosing(*corpus.refresh(q)), [search], listing, api_name=False)
@@ -186,4 +191,7 @@ def corpus_tab(corpus: Corpus) -> Any:
                            concurrency_limit=1, api_name=False)  # fmt: skip
     added = add.click(ingest, [upload], [status, *listing], concurrency_limit=1, api_name="ingest")
     fetched = fetch_button.click(fetch, [urls], [status, *listing], concurrency_limit=1, api_name=False)
-    return added, removed, fetched
+    keep.change(lambda on: gr.Timer(active=bool(on)), [keep], [timer], api_name=False)
+    polled = timer.tick(lambda u: choosing(*corpus.ingest_urls(u)), [urls], [status, *listing], concurrency_limit=1,
+                        api_name=False)  # fmt: skip
+    return added, removed, fetched, polled

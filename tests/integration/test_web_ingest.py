@@ -58,6 +58,9 @@ def test_a_feed_is_ingested_without_its_boilerplate_and_bad_pages_are_reported(s
     assert "$48 million" in text
     for boilerplate in ("$200 million", "Mayor Alvarez", "cookies", "newsletter", "Comments (42)", "Trending"):
         assert boilerplate not in text, boilerplate
+    # What only a trending headline said is not news here: refused, with the reason.
+    answer = pipe.ask("Why did Mayor Alvarez resign?")
+    assert answer.refused and "Alvarez" in answer.refusal_reason
 
 
 def test_answers_cite_the_canonical_url_and_the_page_date(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

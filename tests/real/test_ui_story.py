@@ -14,6 +14,7 @@ import pytest
 
 from rag.pipeline import Pipeline
 from tests.fakes import QueueModel
+from tests.fixtures.newssite import news_site
 from tests.fixtures.pipelines import make_settings
 from tests.real.test_ui_server import chromium_page, serve
 
@@ -33,10 +34,12 @@ def story_server(tmp_path: Path):  # type: ignore[no-untyped-def]
                                     "The Ukrainian military said 21 settlements had been bombarded near Bakhmut.")  # fmt: skip
     (folder / "rates.txt").write_text("title: Rates up\nurl: https://www.fortune.com/rates\ndate: 2023-10-02\n\n"
                                       "The central bank of Freedonia set its rate at 7.5 percent on Monday.")  # fmt: skip
-    pipe = Pipeline(make_settings(tmp_path), llm=QueueModel("16 settlements had been bombarded near Bakhmut [1]."))
+    settings = make_settings(tmp_path, fetch={"allow_private": True, "timeout_s": 1.0, "retries": 0})
+    pipe = Pipeline(settings, llm=QueueModel("16 settlements had been bombarded near Bakhmut [1]."))
     pipe.ingest([folder])
     url, app = serve(pipe)
-    yield url
+    with news_site() as site:
+        yield url, site
     app.close()
 
 
@@ -60,10 +63,11 @@ def choose(page, field: str, text: str) -> None:  # type: ignore[no-untyped-def]
     page.keyboard.press("Escape")
 
 
-def test_timeline_export_filter_and_delete_by_keyboard(story_server: str, output_dir: Path) -> None:
+def test_timeline_export_filter_and_delete_by_keyboard(story_server, output_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    url, site = story_server
     outside: list[str] = []
     with chromium_page(outside) as page:
-        page.goto(story_server, wait_until="load")
+        page.goto(url, wait_until="load")
         page.wait_for_selector("#nd-question textarea", timeout=60_000)
         ask(page, QUESTION)
         # The timeline: one point per source, at its publication date; the two reports that
@@ -112,6 +116,14 @@ def test_timeline_export_filter_and_delete_by_keyboard(story_server: str, output
         page.keyboard.press("Enter")
         page.wait_for_function("() => document.querySelector('#nd-corpus-status').innerText.includes('Deleted')", timeout=20_000)
         assert "2 articles" in page.locator("#nd-corpus-stats").inner_text()
+        # Add from the web: a feed URL typed in the corpus tab (the site is on loopback, allowed here).
+        page.locator("#nd-urls textarea").focus()
+        page.keyboard.type(f"{site.base}/feed.xml")
+        page.locator("button#nd-fetch").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector('#nd-corpus-status').innerText.includes('2 new')", timeout=30_000)
+        fetched = page.locator("#nd-corpus-status").inner_text()
+        assert "1 copies of a stored report" in fetched and "HTTP 404" in fetched and "4 articles" in page.locator("#nd-corpus-stats").inner_text()
         page.get_by_role("tab", name="Sources").focus()
         page.keyboard.press("Enter")
         page.locator("#nd-new").focus()
