@@ -22,6 +22,7 @@ from rag.types import Article
 NUM_PERM = 64
 SHINGLE = 5
 THRESHOLD = 0.8  # a republished story with a new headline and byline stays above it
+SCHEME = "affine32"  # datasketch 2.x's hashing; stored signatures are only comparable under one scheme
 
 
 def signature(text: str) -> np.ndarray:
@@ -30,7 +31,7 @@ def signature(text: str) -> np.ndarray:
 
     words = re.findall(r"\w+", text.lower())
     shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
-    mh = MinHash(num_perm=NUM_PERM, seed=1)
+    mh = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     mh.update_batch([s.encode("utf-8") for s in shingles])
     return np.asarray(mh.hashvalues, dtype=np.uint64)
 
@@ -49,25 +50,60 @@ def _stored(store: ChunkStore) -> dict[str, np.ndarray]:
     return out
 
 
+class _Index:
+    """Signatures with an LSH index (datasketch) so that finding a copy does not compare a new
+    article with every stored one."""
+
+    def __init__(self) -> None:
+        from datasketch import MinHashLSH
+
+        self.lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+        self.sigs: dict[str, np.ndarray] = {}
+
+    @staticmethod
+    def _minhash(sig: np.ndarray):  # type: ignore[no-untyped-def]
+        from datasketch import LeanMinHash
+
+        return LeanMinHash(seed=1, hashvalues=sig, scheme=SCHEME)
+
+    def add(self, doc_id: str, sig: np.ndarray) -> None:
+        if doc_id not in self.sigs:
+            self.lsh.insert(doc_id, self._minhash(sig))
+            self.sigs[doc_id] = sig
+
+    def original_of(self, doc_id: str, sig: np.ndarray) -> str | None:
+        found = [d for d in self.lsh.query(self._minhash(sig)) if d != doc_id and similarity(sig, self.sigs[d]) >= THRESHOLD]
+        return min(found) if found else None
+
+
+def _stored_signature(meta: dict[str, object]) -> np.ndarray | None:
+    sig = meta.get("minhash")
+    return np.frombuffer(bytes.fromhex(sig), dtype=np.uint64) if isinstance(sig, str) and sig else None
+
+
 def separate_copies(articles: list[Article], store: ChunkStore) -> tuple[list[Article], list[tuple[Article, str]], dict[str, str]]:
     """(articles to store, [(copy, id of the stored or earlier article it copies)], the new
     signatures to record). An article already stored under its own id is never its own copy
-    (an update stays one article)."""
+    (an update stays one article); an unchanged one keeps its stored signature."""
     records = store.articles()
-    known = {d: np.frombuffer(bytes.fromhex(str(m["minhash"])), dtype=np.uint64)
-             for d, m in records.items() if isinstance(m.get("minhash"), str) and m["minhash"]}  # fmt: skip
+    index = _Index()
+    for doc_id, meta in records.items():
+        if (sig := _stored_signature(meta)) is not None:
+            index.add(doc_id, sig)
     fresh: list[Article] = []
     copies: list[tuple[Article, str]] = []
     new_signatures: dict[str, str] = {}
     for art in articles:
-        sig = signature(art.body)
-        original = next((d for d, other in known.items() if d != art.doc_id and similarity(sig, other) >= THRESHOLD), None)
+        meta = records.get(art.doc_id, {})
+        kept = _stored_signature(meta) if meta.get("content_hash") == art.content_hash else None
+        sig = kept if kept is not None else signature(art.body)
+        original = index.original_of(art.doc_id, sig)
         if original is not None:
             copies.append((art, original))
             continue
         fresh.append(art)
-        known[art.doc_id] = sig
-        if records.get(art.doc_id, {}).get("minhash") != sig.tobytes().hex():
+        index.add(art.doc_id, sig)
+        if kept is None:
             new_signatures[art.doc_id] = sig.tobytes().hex()
     return fresh, copies, new_signatures
 
