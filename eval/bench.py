@@ -5,6 +5,7 @@
     newsdesk bench --only query --sizes 10000 100000
     newsdesk bench --only memory
     newsdesk bench --only api          # 20 concurrent clients against newsdesk serve (eval/bench_api.py)
+    newsdesk bench --only web          # fetched pages: speed, boilerplate kept out (eval/bench_web.py)
 
 Ingest runs each pipeline on the MultiHop-RAG corpus in a fresh store, in this process,
 one after the other. Query latency is measured at corpus sizes grown synthetically: the
@@ -215,6 +216,10 @@ def render(results: dict[str, Any]) -> str:
         from eval.bench_api import render_api
 
         md += render_api(results["api"])
+    if results.get("web"):
+        from eval.bench_web import render_web
+
+        md += render_web(results["web"])
     mem = results.get("memory")
     if mem:
         md += ["### Memory (peak resident, MiB)", "", "| process | MiB |", "|---|---|"]
@@ -247,7 +252,7 @@ def plot(results: dict[str, Any], out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="newsdesk bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--only", choices=["ingest", "query", "memory", "api"], action="append")
+    p.add_argument("--only", choices=["ingest", "query", "memory", "api", "web"], action="append")
     p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     p.add_argument("--no-llm", action="store_true", help="skip first-token / full-answer timings")
     p.add_argument("--work", default=None, help="scratch folder (default: a temporary one, removed after)")
@@ -279,6 +284,11 @@ def main(argv: list[str] | None = None) -> int:
 
             print("api: 20 concurrent clients against newsdesk serve ...", file=sys.stderr, flush=True)
             results["api"] = bench_api(_settings(work / "api"))
+        if "web" in parts:
+            from eval.bench_web import bench_web
+
+            print("web: fetched pages from the fictional news site ...", file=sys.stderr, flush=True)
+            results["web"] = bench_web(_settings(work / "web"), corpus)
         if "memory" in parts:
             print("memory: ingest and UI processes ...", file=sys.stderr, flush=True)
             results["memory"] = bench_memory(corpus, work)

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from eval.newssite import news_site
 from rag import Pipeline
 from rag.ingest.readers import extract_html
 from rag.ingest.watch import interval_seconds, poll
 from tests.fakes import QueueModel
-from tests.fixtures.newssite import news_site
 from tests.fixtures.pipelines import make_settings
 
 FETCH = {"allow_private": True, "timeout_s": 1.0, "retries": 1}

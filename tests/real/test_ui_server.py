@@ -249,7 +249,8 @@ def test_no_question_is_dropped_while_answering_and_stop_keeps_the_partial_answe
             page.wait_for_function("() => !document.querySelector('#nd-question textarea').disabled", timeout=10_000)
             assert page.locator("button#nd-stop").is_disabled()  # nothing to stop
             # Edit puts the last question back in the box and takes its turn out; Retry asks it again.
-            page.locator("button#nd-edit").click()
+            page.locator("button#nd-edit").focus()
+            page.keyboard.press("Enter")
             page.wait_for_function("() => document.querySelector('#nd-question textarea').value.includes('Monday?')",
                                    timeout=10_000)  # fmt: skip
             assert "Monday?" not in page.locator("#nd-chat").inner_text()
@@ -258,7 +259,8 @@ def test_no_question_is_dropped_while_answering_and_stop_keeps_the_partial_answe
             page.wait_for_function("() => !document.querySelector('#nd-chat').innerText.includes('▌') && "
                                    "document.querySelector('#nd-chat').innerText.includes('Tuesday?')", timeout=60_000)  # fmt: skip
             page.wait_for_function("() => !document.querySelector('#nd-question textarea').disabled", timeout=10_000)
-            page.locator("button#nd-retry").click()
+            page.locator("button#nd-retry").focus()
+            page.keyboard.press("Enter")
             page.wait_for_function("() => document.querySelector('#nd-chat').innerText.includes('▌')", timeout=30_000)
             page.locator("button#nd-stop").click()  # the retried answer is a long one
             page.wait_for_function("() => document.querySelector('#nd-chat').innerText.split('Stopped').length === 3",

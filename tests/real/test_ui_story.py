@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from eval.newssite import news_site
 from rag.pipeline import Pipeline
 from tests.fakes import QueueModel
-from tests.fixtures.newssite import news_site
 from tests.fixtures.pipelines import make_settings
 from tests.real.test_ui_server import chromium_page, serve
 
@@ -97,7 +97,8 @@ def test_timeline_export_filter_and_delete_by_keyboard(story_server, output_dir:
         assert "> The Ukrainian military said 21 settlements" in exported
         (output_dir / "conversation.md").write_text(exported, encoding="utf-8")
         # A filter to one outlet: only that outlet is read and cited, and the answer says so.
-        page.get_by_text("Filters", exact=True).click()
+        page.get_by_role("button", name="Filters").focus()
+        page.keyboard.press("Enter")  # the accordion opens from the keyboard too
         choose(page, "nd-outlets", "Wire")
         ask(page, "And how many settlements were bombarded?")
         assert "searched: Wire" in page.locator("#nd-chat").inner_text()
