@@ -146,3 +146,31 @@ def test_watch_picks_up_a_story_published_while_it_runs(site, tmp_path: Path) ->
         watcher.join(timeout=30)
     assert "midnight" in stored_text(pipe) and not watcher.is_alive()
     assert sum(getattr(r, "added", 0) for r in reports) == 3  # two at first, one later; nothing twice
+
+
+def test_watch_killed_mid_poll_loses_nothing_and_the_next_run_stores_all(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.fixtures.paths import ROOT
+    from tests.fixtures.pipelines import cli_env
+
+    env = {**cli_env(tmp_path), "NEWSDESK_FETCH__ALLOW_PRIVATE": "true", "NEWSDESK_FETCH__TIMEOUT_S": "10"}
+    feed = f"{site.base}/feed.xml"
+    watch = subprocess.Popen([sys.executable, "-m", "rag.cli", "watch", feed, "--every", "1h"], env=env, cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.time() + 60
+    while not site.served["/courier/rescue.html"] and time.time() < deadline:
+        time.sleep(0.05)
+    assert site.served["/courier/rescue.html"] == 1  # the poll is now waiting on the 3 s page
+    os.kill(watch.pid, signal.SIGKILL)
+    watch.wait(timeout=30)
+    run = subprocess.run([sys.executable, "-m", "rag.cli", "ingest", feed], env=env, cwd=ROOT, capture_output=True,
+                         text=True, timeout=300)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert site.served["/courier/rescue.html"] == 2  # fetched again: the killed poll had remembered nothing
+    pipe = Pipeline(make_settings(tmp_path))
+    titles = sorted(m["title"] for m in pipe.store.articles().values())
+    assert titles == ["Council approves harbor seawall", "Eleven fishermen rescued off Cape Lorne"]
