@@ -116,6 +116,15 @@ def test_a_503_is_retried_and_a_url_list_is_read(site, tmp_path: Path) -> None: 
     assert [why for _, why in rep.skipped] == ["HTTP 404"]
 
 
+def test_a_sitemap_and_a_single_page_are_read(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pipe = web_pipeline(tmp_path)
+    rep = pipe.ingest([f"{site.base}/sitemap.xml"])
+    assert rep.added == 2 and not rep.skipped
+    assert {m["source"] for m in pipe.store.articles().values()} == {"Harbor Gazette", "Bay Courier"}
+    rep = pipe.ingest([f"{site.base}/gazette/rescue.html"])  # the other outlet's copy, as one page
+    assert (rep.added, rep.copies) == (0, 1)
+
+
 def test_a_page_on_disk_and_the_same_page_fetched_give_the_same_article(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     html = site.pages["/news/seawall.html"]
     on_disk = tmp_path / "seawall.html"
