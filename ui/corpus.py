@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from rag import NewsdeskError, Pipeline
+from rag import IngestReport, NewsdeskError, Pipeline
 from ui.messages import friendly_error
 from ui.render import escape_text
 
@@ -90,20 +90,13 @@ class Corpus:
         paths, skipped = self._store_uploads(files)
         if not paths:
             return escape_text("Nothing to ingest: " + "; ".join(skipped)), *self.view()
-
-        def bar(done: int, total: int, msg: str) -> None:
-            if progress is not None:
-                progress((done, max(total, 1)), desc=f"ingesting: {msg}")
-
-        try:
-            rep = self.pipeline.ingest(paths, progress=bar)
-        except NewsdeskError as exc:
-            return escape_text(f"Ingest failed: {friendly_error(exc)}"), *self.view()
+        rep, failed = self._ingest(paths, progress)
+        if rep is None:
+            return failed, *self.view()
         lines = [f"Ingested {len(paths)} file(s): {rep.added} new, {rep.updated} updated, {rep.unchanged} unchanged; "
                  f"{rep.chunks_total} chunks in the store."]  # fmt: skip
         lines += [f"skipped {Path(w.split('#')[0]).name}: {why}" for w, why in rep.skipped] + [f"skipped {s}" for s in skipped]
-        # File names and titles come from whoever uploaded them: shown as text, never as Markdown.
-        return "<br>".join(escape_text(line) for line in lines), *self.view()
+        return self._said(lines)
 
     def ingest_urls(self, text: str | None, progress: Any = None) -> tuple[str, str, list[list[Any]], list[tuple[str, str]]]:
         """Fetch and ingest the pages, feeds or sitemaps listed one per line; returns (status, summary, rows, choices)."""
@@ -111,18 +104,27 @@ class Corpus:
         bad = [u for u in urls if not u.lower().startswith(("http://", "https://"))]
         if not urls or bad:
             return escape_text(f"Give page, feed or sitemap URLs starting with http:// or https://{': not ' + bad[0] if bad else ''}."), *self.view()
+        rep, failed = self._ingest(urls, progress)
+        if rep is None:
+            return failed, *self.view()
+        lines = [f"Read {rep.files_read} page(s) or feed(s): {rep.added} new, {rep.updated} updated, {rep.unchanged} unchanged, "
+                 f"{rep.not_modified} not modified, {rep.copies} copies of a stored report."]  # fmt: skip
+        return self._said(lines + [f"skipped {w}: {why}" for w, why in rep.skipped])
+
+    def _ingest(self, sources: list[Any], progress: Any) -> tuple[IngestReport | None, str]:
+        """Ingest with Gradio's progress bar; (report, "") or (None, why it failed)."""
 
         def bar(done: int, total: int, msg: str) -> None:
             if progress is not None:
                 progress((done, max(total, 1)), desc=f"ingesting: {msg}")
 
         try:
-            rep = self.pipeline.ingest(urls, progress=bar)
+            return self.pipeline.ingest(sources, progress=bar), ""
         except NewsdeskError as exc:
-            return escape_text(f"Ingest failed: {friendly_error(exc)}"), *self.view()
-        lines = [f"Read {rep.files_read} page(s) or feed(s): {rep.added} new, {rep.updated} updated, {rep.unchanged} unchanged, "
-                 f"{rep.not_modified} not modified, {rep.copies} copies of a stored report."]  # fmt: skip
-        lines += [f"skipped {w}: {why}" for w, why in rep.skipped]
+            return None, escape_text(f"Ingest failed: {friendly_error(exc)}")
+
+    def _said(self, lines: list[str]) -> tuple[str, str, list[list[Any]], list[tuple[str, str]]]:
+        # File names, titles and URLs come from whoever supplied them: shown as text, never as Markdown.
         return "<br>".join(escape_text(line) for line in lines), *self.view()
 
     def _store_uploads(self, files: list[Any]) -> tuple[list[Path], list[str]]:

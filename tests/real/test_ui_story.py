@@ -15,6 +15,7 @@ import pytest
 from eval.newssite import news_site
 from rag.pipeline import Pipeline
 from tests.fakes import QueueModel
+from tests.fixtures.articles import SETTLEMENTS_REPLY, THREE_REPORTS, write_articles
 from tests.fixtures.pipelines import make_settings
 from tests.real.test_ui_server import chromium_page, serve
 
@@ -26,16 +27,9 @@ ANSWERED = ("n => document.querySelectorAll('#nd-chat a.cite').length > n && "
 
 @pytest.fixture
 def story_server(tmp_path: Path):  # type: ignore[no-untyped-def]
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "mon.txt").write_text("title: Shelling near Bakhmut\nsource: Wire\ndate: 2023-02-13\n\n"
-                                    "The Ukrainian military said 16 settlements had been bombarded near Bakhmut.")  # fmt: skip
-    (folder / "tue.txt").write_text("title: More shelling near Bakhmut\nsource: Daily\ndate: 2023-02-14\n\n"
-                                    "The Ukrainian military said 21 settlements had been bombarded near Bakhmut.")  # fmt: skip
-    (folder / "rates.txt").write_text("title: Rates up\nurl: https://www.fortune.com/rates\ndate: 2023-10-02\n\n"
-                                      "The central bank of Freedonia set its rate at 7.5 percent on Monday.")  # fmt: skip
+    folder = write_articles(tmp_path / "articles", THREE_REPORTS)
     settings = make_settings(tmp_path, fetch={"allow_private": True, "timeout_s": 1.0, "retries": 0})
-    pipe = Pipeline(settings, llm=QueueModel("16 settlements had been bombarded near Bakhmut [1]."))
+    pipe = Pipeline(settings, llm=QueueModel(SETTLEMENTS_REPLY))
     pipe.ingest([folder])
     url, app = serve(pipe)
     with news_site() as site:

@@ -11,6 +11,7 @@ import pytest
 from rag import Filters, InvalidQuestion
 from rag.pipeline import Pipeline
 from tests.fakes import QueueModel
+from tests.fixtures.articles import write_articles
 from tests.fixtures.pipelines import make_settings
 from ui.app import Handlers
 from ui.filters import describe, outlet_choices, parse_filters
@@ -34,12 +35,12 @@ def test_bad_dates_are_clear_errors(since: str, until: str, words: str) -> None:
 
 @pytest.fixture
 def two_outlets(tmp_path: Path) -> Pipeline:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "a.txt").write_text("title: Rates up\nsource: Fortune\ndate: 2023-10-02\n\n"
-                                  "The central bank of Freedonia set its rate at 7.5 percent on Monday.")  # fmt: skip
-    (folder / "b.txt").write_text("title: Rates held\nsource: Wire\ndate: 2023-11-20\n\n"
-                                  "The central bank of Freedonia held its rate at 8.5 percent on Tuesday.")  # fmt: skip
+    folder = write_articles(tmp_path / "articles", {
+        "a.txt": "title: Rates up\nsource: Fortune\ndate: 2023-10-02\n\n"
+                 "The central bank of Freedonia set its rate at 7.5 percent on Monday.",
+        "b.txt": "title: Rates held\nsource: Wire\ndate: 2023-11-20\n\n"
+                 "The central bank of Freedonia held its rate at 8.5 percent on Tuesday.",
+    })  # fmt: skip
     pipe = Pipeline(make_settings(tmp_path), llm=QueueModel())
     pipe.ingest([folder])
     return pipe

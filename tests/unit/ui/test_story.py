@@ -12,6 +12,7 @@ import pytest
 from rag import Answer, Citation, Pipeline, Source
 from rag.ingest.readers import outlet_from_url
 from tests.fakes import QueueModel
+from tests.fixtures.articles import SETTLEMENTS_REPLY, THREE_REPORTS, write_articles
 from tests.fixtures.pipelines import make_settings
 from ui.app import Handlers
 from ui.conversation import export_file, model_history, to_markdown
@@ -23,15 +24,8 @@ QUESTION = "How many settlements were bombarded near Bakhmut?"
 
 @pytest.fixture
 def three_reports(tmp_path: Path) -> Pipeline:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "mon.txt").write_text("title: Shelling near Bakhmut\nsource: Wire\ndate: 2023-02-13\n\n"
-                                    "The Ukrainian military said 16 settlements had been bombarded near Bakhmut.")  # fmt: skip
-    (folder / "tue.txt").write_text("title: More shelling near Bakhmut\nsource: Daily\ndate: 2023-02-14\n\n"
-                                    "The Ukrainian military said 21 settlements had been bombarded near Bakhmut.")  # fmt: skip
-    (folder / "rates.txt").write_text("title: Rates up\nurl: https://www.fortune.com/rates\ndate: 2023-10-02\n\n"
-                                      "The central bank of Freedonia set its rate at 7.5 percent on Monday.")  # fmt: skip
-    pipe = Pipeline(make_settings(tmp_path), llm=QueueModel("16 settlements had been bombarded near Bakhmut [1]."))
+    folder = write_articles(tmp_path / "articles", THREE_REPORTS)
+    pipe = Pipeline(make_settings(tmp_path), llm=QueueModel(SETTLEMENTS_REPLY))
     pipe.ingest([folder])
     return pipe
 
