@@ -41,15 +41,6 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
-def _stored(store: ChunkStore) -> dict[str, np.ndarray]:
-    out = {}
-    for doc_id, meta in store.articles().items():
-        sig = meta.get("minhash")
-        if isinstance(sig, str) and sig:
-            out[doc_id] = np.frombuffer(bytes.fromhex(sig), dtype=np.uint64)
-    return out
-
-
 class _Index:
     """Signatures with an LSH index (datasketch) so that finding a copy does not compare a new
     article with every stored one."""
@@ -112,6 +103,8 @@ def record_copies(copies: list[tuple[Article, str]], signatures: dict[str, str],
     """After the write: the new articles' signatures on their records, and each copy's outlet
     and URL on the article it copies (its record, and its chunks so that the sources panel
     can say "also published by")."""
+    if not (copies or signatures):
+        return 0
     known = store.articles()
     store.annotate_articles({d: {"minhash": sig} for d, sig in signatures.items() if d in known})
     for art, original in copies:

@@ -121,11 +121,11 @@ class Fetcher:
         self.client.close()
         self.cache.save()
 
-    def get(self, url: str, *, conditional: bool = True) -> Fetched:
-        """Fetch `url` (following up to 5 redirects, each checked); raises FetchError."""
+    def get(self, url: str) -> Fetched:
+        """Fetch `url` if it changed (following up to 5 redirects, each checked); raises FetchError."""
         if not self.allowed(url):
             raise FetchError("disallowed by the site's robots.txt")
-        return self._get(url, conditional)  # type: ignore[no-any-return]
+        return self._get(url, True)  # type: ignore[no-any-return]
 
     def allowed(self, url: str) -> bool:
         parts = urlsplit(url)

@@ -20,6 +20,11 @@ from rag.store.chroma import ChunkStore
 from rag.types import Article
 
 
+def _from_web(path: str | Path) -> bool:
+    """A URL, or a `.urls` file listing URLs."""
+    return is_web(path) or Path(path).suffix.lower() == ".urls"
+
+
 def _under(origin: str, roots: list[Path]) -> bool:
     p = Path(origin)
     return any(p == r or r in p.parents for r in roots)
@@ -40,8 +45,8 @@ class PathIngest:
     def _load(self, paths: list[str | Path]) -> LoadResult:
         """Files and folders from disk; URLs, feeds, sitemaps and `.urls` lists from the web."""
         web = [str(p) for p in paths if is_web(p)]
-        lists = [Path(p) for p in paths if not is_web(p) and Path(p).suffix.lower() == ".urls"]
-        files = [p for p in paths if not is_web(p) and Path(p).suffix.lower() != ".urls"]
+        lists = [Path(p) for p in paths if _from_web(p) and not is_web(p)]
+        files = [p for p in paths if not _from_web(p)]
         loaded = load_articles(files) if files or not (web or lists) else LoadResult()
         for listing in lists:
             try:
@@ -75,7 +80,7 @@ class PathIngest:
         """
         t0 = time.perf_counter()
         paths = list(paths)
-        if sync and any(is_web(p) or Path(p).suffix.lower() == ".urls" for p in paths):
+        if sync and any(_from_web(p) for p in paths):
             raise IngestRefused("--sync works on files and folders; a feed or page is never taken for deleted")
         loaded = self._load(paths)
         doomed: list[str] = []
