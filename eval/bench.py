@@ -2,10 +2,11 @@
 
     newsdesk bench                     # everything below (the 100k grow alone can take 90 minutes on 2 slow cores)
     newsdesk bench --only ingest       # ingest throughput: newsdesk vs the llama-index peer vs the model alone
-    newsdesk bench --only query --sizes 10000 100000
+    newsdesk bench --only query --sizes 10000 100000 1000000 [--server] [--no-llm]
     newsdesk bench --only memory
     newsdesk bench --only api          # 20 concurrent clients against newsdesk serve (eval/bench_api.py)
     newsdesk bench --only web          # fetched pages: speed, boilerplate kept out (eval/bench_web.py)
+    newsdesk bench --only lexical --sizes 100000 1000000   # BM25 engines: bm25s vs tantivy (eval/bench_lexical.py)
 
 Ingest runs each pipeline on the MultiHop-RAG corpus in a fresh store, in this process,
 one after the other. Query latency is measured at corpus sizes grown synthetically: the
@@ -30,23 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from eval.common import RESULTS, machine
-from eval.grow import grow_store
-from eval.metrics import percentiles
 from rag import Pipeline, load_settings
 from rag.config import PROJECT_ROOT, Settings
-
-QUESTIONS = [
-    "Who is the individual facing a criminal trial on fraud and conspiracy charges, as reported by The Verge and TechCrunch?",
-    "Did the Sporting News report a victory for the Dallas Cowboys over the Seattle Seahawks?",
-    "What did TechCrunch report about Google's antitrust case in December 2023?",
-    "Which company did Fortune say was hit by a data breach in October 2023?",
-    "How many settlements near Bakhmut were bombarded?",
-    "What did The Verge report about the Steam Deck OLED?",
-    "Which club did The Guardian say sacked its manager?",
-    "What did Engadget say about Apple's new MacBook Pro?",
-    "Who won the Ballon d'Or according to Sky Sports?",
-    "What did CBSSports.com report about Taylor Swift and Travis Kelce?",
-]
 
 
 def _settings(store: Path, **extra: Any) -> Settings:
@@ -72,7 +58,7 @@ def bench_ingest(corpus: Path, work: Path) -> dict[str, Any]:
     t = time.perf_counter()
     rep = pipe.ingest([corpus])
     out["newsdesk"] = {"seconds": time.perf_counter() - t, "embed_seconds": rep.embed_seconds, "chunks": rep.chunks_total,
-                       "sentences": pipe.store.sentence_count(), "articles": n_articles}  # fmt: skip
+                       "sentences": pipe.store.sentence_rows(), "articles": n_articles}  # fmt: skip
     t = time.perf_counter()
     again = pipe.ingest([corpus])  # unchanged corpus: every article skipped by content hash
     out["newsdesk_reingest_unchanged"] = {"seconds": time.perf_counter() - t, "unchanged": again.unchanged,
@@ -102,31 +88,33 @@ def bench_ingest(corpus: Path, work: Path) -> dict[str, Any]:
 # ---------------------------------------------------------------- query latency at size
 
 
-def bench_queries(pipe: Pipeline, with_llm: bool, n_llm: int = 5) -> dict[str, Any]:
-    t = time.perf_counter()
-    pipe.retriever.view()
-    view_build = time.perf_counter() - t
-    stages: dict[str, list[float]] = {"embed": [], "search": [], "retrieve": [], "context": []}
-    for q in QUESTIONS * 3:
-        r = pipe.retrieve(q)
-        t = time.perf_counter()
-        pipe.context_for(q, r)
-        stages["context"].append(time.perf_counter() - t)
-        for k in ("embed", "search", "retrieve"):
-            stages[k].append(r.timings[k])
-    out = {k: percentiles(v) for k, v in stages.items()}
-    out["lexical_index_build_s"] = view_build
-    if with_llm:
-        ft, tot = [], []
-        pipe.ask("warm-up: what did TechCrunch report?")  # loads the model and caches the system prompt
-        for q in QUESTIONS[:n_llm]:
-            a = pipe.ask(q)
-            if "first_token" in a.timings:
-                ft.append(a.timings["first_token"])
-            tot.append(a.timings["total"])
-        out["first_token"] = percentiles(ft)
-        out["answer_total"] = percentiles(tot)
-    return out
+def _query(args: argparse.Namespace, corpus: Path, settings: Settings, work: Path) -> dict[str, Any]:
+    from eval.bench_scale import bench_scale, start_chroma
+
+    questions = [q["query"] for q in json.loads((settings.multihop_dir / "queries-dev.json").read_text())][:100]
+    if not args.server:
+        if (work / "ingest" / "newsdesk").exists():  # start from the store just built: saves a full ingest
+            shutil.copytree(work / "ingest" / "newsdesk", work / "grow")
+        return bench_scale(Pipeline(_settings(work / "grow")), corpus, questions, work, args.sizes, not args.no_llm)
+    port = _free_port()
+    server = start_chroma(work / "chroma-server", port)
+    try:
+        pipe = Pipeline(_settings(work / "grow", store={"host": "127.0.0.1", "port": port}))
+        return bench_scale(pipe, corpus, questions, work, args.sizes, not args.no_llm)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def _lexical(corpus: Path, work: Path, settings: Settings, sizes: list[int]) -> dict[str, Any]:
+    from eval.bench_lexical import bench_lexical
+
+    pipe = Pipeline(_settings(work))
+    pipe.ingest([corpus])
+    chunks = [(str(c.meta.get("title", "")), str(c.meta.get("source", "")), c.text)
+              for c in pipe.store.chunk_index().every_chunk()]  # fmt: skip
+    questions = [q["query"] for q in json.loads((settings.multihop_dir / "queries-dev.json").read_text())][:200]
+    return bench_lexical(chunks, questions, sizes)
 
 
 # ---------------------------------------------------------------- memory
@@ -202,16 +190,24 @@ def render(results: dict[str, Any]) -> str:
                f"({ing['newsdesk_reingest_unchanged']['share_of_full']:.1%} of a full ingest).", ""]  # fmt: skip
     q = results.get("query")
     if q:
-        md += ["### Query latency by corpus size (seconds; p50 / p95)", "",
-               "| chunks | embed | search | retrieve (total) | context | first token | full answer | lexical index build |",
-               "|---|---|---|---|---|---|---|---|"]  # fmt: skip
-        for size, r in sorted(q.items(), key=lambda kv: int(kv[0])):
+        md += [f"### Query latency by store size ({results.get('query_mode', '')}; seconds, p50 / p95)", "",
+               "| chunks | grow s | embed | search | retrieve (total) | context | first token | full answer | open view s | "
+               "add one article: searchable s | RSS MiB | disk MiB |",
+               "|---|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+        for _size, r in sorted(q.items(), key=lambda kv: int(kv[0])):
 
             def f(k: str, r: dict[str, Any] = r) -> str:
                 return f"{r[k]['p50']:.3f} / {r[k]['p95']:.3f}" if k in r else "–"
 
-            md.append(f"| {int(size):,} | {f('embed')} | {f('search')} | {f('retrieve')} | {f('context')} | {f('first_token')} | {f('answer_total')} | {r['lexical_index_build_s']:.1f} |")
+            add = r["add_one_article"]
+            md.append(f"| {r['chunks']:,} | {r['grow_s']:.0f} | {f('embed')} | {f('search')} | {f('retrieve')} | {f('context')} | "
+                      f"{f('first_token')} | {f('answer_total')} | {r['view_open_s']:.2f} | {add['searchable_s']:.2f}"
+                      f"{'' if add['found_first'] else ' (not found first)'} | {r['rss_mib']:,.0f} | {r['disk_mib']:,.0f} |")  # fmt: skip
         md.append("")
+    if results.get("lexical"):
+        from eval.bench_lexical import render_lexical
+
+        md += render_lexical(results["lexical"])
     if results.get("api"):
         from eval.bench_api import render_api
 
@@ -252,9 +248,10 @@ def plot(results: dict[str, Any], out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="newsdesk bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--only", choices=["ingest", "query", "memory", "api", "web"], action="append")
+    p.add_argument("--only", choices=["ingest", "query", "memory", "api", "web", "lexical"], action="append")
     p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     p.add_argument("--no-llm", action="store_true", help="skip first-token / full-answer timings")
+    p.add_argument("--server", action="store_true", help="query part: against a `chroma run` server on loopback")
     p.add_argument("--work", default=None, help="scratch folder (default: a temporary one, removed after)")
     args = p.parse_args(argv)
     parts = set(args.only or ["ingest", "query", "memory"])
@@ -270,15 +267,11 @@ def main(argv: list[str] | None = None) -> int:
             print("ingest: newsdesk, the plain llama-index peer, the model alone ...", file=sys.stderr, flush=True)
             results["ingest"] = bench_ingest(corpus, work / "ingest")
         if "query" in parts:
-            results["query"] = {}
-            if (work / "ingest" / "newsdesk").exists():  # start from the store just built: saves a full ingest
-                shutil.copytree(work / "ingest" / "newsdesk", work / "grow")
-            pipe = Pipeline(_settings(work / "grow"))
-            pipe.ingest([corpus])  # all unchanged when copied
-            for size in sorted(args.sizes):
-                print(f"query latency at {size:,} chunks ...", file=sys.stderr, flush=True)
-                grow_store(pipe, size)
-                results["query"][str(size)] = bench_queries(pipe, with_llm=not args.no_llm)
+            results["query"] = _query(args, corpus, settings, work)
+            results["query_mode"] = "chroma server on loopback" if args.server else "embedded Chroma folder"
+        if "lexical" in parts:
+            print(f"lexical engines at {args.sizes} chunks ...", file=sys.stderr, flush=True)
+            results["lexical"] = _lexical(corpus, work / "lexical", settings, args.sizes)
         if "api" in parts:
             from eval.bench_api import bench_api
 

@@ -104,6 +104,12 @@ class StoreSettings(BaseModel):
     port: int = Field(8000, ge=1, le=65535, description="The Chroma server's port.")
     collection: str = Field("newsdesk", description="Base name of the store's collections.")
     timeout_s: float = Field(5.0, gt=0, le=120, description="Seconds to wait for a Chroma server before reporting it unreachable.")
+    index_path: Path | None = Field(None, description=(
+        "The chunk index (BM25, chunk texts, sentence vectors). Default: <path>/chunk-index, or "
+        "<path>/chunk-index-<host>-<port> with a server; every process using one server must see the same folder."))
+
+    def index_root(self) -> Path:
+        return self.index_path or self.path / ("chunk-index" + (f"-{self.host}-{self.port}" if self.host else ""))
 
     @field_validator("collection")
     @classmethod
@@ -125,20 +131,18 @@ class ChunkingSettings(BaseModel):
 
 class IngestSettings(BaseModel):
     max_removal_share: float = Field(0.5, ge=0.0, le=1.0, description=(
-        "`ingest --sync` and `--rebuild` refuse to remove more than this share of the store's "
-        "articles without --force: a half-mounted folder must not empty the store."))
+        "`ingest --sync`/`--rebuild` refuse to remove more than this share of articles without --force: a half-mounted folder must not empty the store."))
     embed_group_sentences: int = Field(1024, ge=32, le=100_000, description=(
-        "Articles are embedded in groups of about this many sentences, so the model sees full "
-        "batches even when articles are short."))
+        "Articles are embedded in groups of about this many sentences, so the model sees full batches even when articles are short."))
 
 
 class RetrievalSettings(BaseModel):
     """Hybrid search; defaults chosen on the MultiHop-RAG development split (docs/EVALUATION.md)."""
 
     top_k: int = Field(6, ge=1, le=MAX_TOP_K, description="Chunks reported as 'the sources' of a retrieval.")
-    hybrid: bool = Field(True, description="BM25 (bm25s) fused with dense search; false: dense only.")
+    hybrid: bool = Field(True, description="BM25 (tantivy) fused with dense search; false: dense only.")
     candidates: int = Field(50, ge=5, le=500, description="BM25 chunks before fusion.")
-    dense_sentences: int = Field(100, ge=5, le=1000, description="Nearest sentences before fusion.")
+    dense_chunks: int = Field(50, ge=5, le=1000, description="Nearest chunks by vector; they and BM25's are ranked by their best sentence.")
     dense_weight: float = Field(0.2, ge=0.0, le=5.0, description="Weight of each dense list in rank fusion.")
     per_outlet: int = Field(10, ge=1, le=100, description="Extra hits searched within each outlet or date the question names.")
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant.")
@@ -151,11 +155,9 @@ class RetrievalSettings(BaseModel):
     max_named_dates: int = Field(3, ge=0, le=20, description="Days named in a question that get a search of their own.")
     max_named_months: int = Field(2, ge=0, le=20, description="Months named in a question that get a search of their own.")
     date_weight: float = Field(0.5, ge=0.0, le=5.0, description="Weight of the searches within a named date window.")
-    recency_share: float = Field(0.6, ge=0.0, le=1.0, description=(
-        "'Latest' questions: chunks within this share of the best fused score go newest first."))
+    recency_share: float = Field(0.6, ge=0.0, le=1.0, description="'Latest' questions: chunks within this share of the best fused score go newest first.")
     name_candidates: int = Field(50, ge=5, le=1000, description=(
-        "BM25 hits searched for a name the question gives; deep enough that a name present in "
-        "the collection is found (checked on the MultiHop corpus)."))
+        "BM25 hits searched for a name the question gives; deep enough that a name present in the collection is found (checked on MultiHop)."))
 
 
 class ContextSettings(BaseModel):

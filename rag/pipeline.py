@@ -172,7 +172,7 @@ class Pipeline:
         s = self.settings
         return build_context(
             question, retrieval, self.store.sentence_vectors, budget or context_budget(s), s.context,
-            s.retrieval.context_chunks, lexical=self.retriever.view().lexical, embed=self.embedder.embed_documents,
+            s.retrieval.context_chunks, lexical=self.retriever.view(), embed=self.embedder.embed_documents,
         )  # fmt: skip
 
     def _similarity(self) -> Similarity:

@@ -21,7 +21,7 @@ from rag.answer.prompts import format_sources, source_header
 from rag.answer.safety import WITHHELD, clean_passage, hostile, safe_label
 from rag.config import ContextSettings
 from rag.retrieve.fusion import Retrieval, RetrievedChunk
-from rag.retrieve.lexical import LexicalIndex, sentence_bm25
+from rag.retrieve.lexical import TermWeights, sentence_bm25
 from rag.store.layout import sentence_id, sentences_of_chunk
 from rag.text.terms import terms
 from rag.text.tokens import count_tokens
@@ -130,7 +130,7 @@ def question_parts(question: str) -> list[str]:
     return good if len(good) > 1 else []
 
 
-def reading_order(c: Candidates, question: str, idf: dict[str, float], lexical: LexicalIndex | None,
+def reading_order(c: Candidates, question: str, idf: dict[str, float], lexical: TermWeights | None,
                   embed: Embed | None, w: ContextSettings) -> list[int]:  # fmt: skip
     """Candidates in the order they are taken: first the best sentences for each part of a
     multi-part question (so every report a comparison names is represented), then by score."""
@@ -206,7 +206,7 @@ def make_sources(c: Candidates, picked: dict[str, list[int]], chunks: list[Retri
 
 
 def build_context(question: str, retrieval: Retrieval, sentence_vectors: SentenceVectors, budget_tokens: int,
-                  settings: ContextSettings, max_chunks: int, lexical: LexicalIndex | None = None,
+                  settings: ContextSettings, max_chunks: int, lexical: TermWeights | None = None,
                   embed: Embed | None = None) -> Context:  # fmt: skip
     """Select the best sentences of the top `max_chunks` chunks within `budget_tokens`.
 

@@ -1,12 +1,13 @@
 """Ingestion proper: articles -> chunks -> embeddings -> store, idempotent and incremental.
 
-What is embedded: every sentence (dense search and context selection work on sentences);
-a chunk's vector is the normalised mean of its sentences' vectors, so chunks cost no
-extra model time.
+What is embedded: every sentence (dense search scores chunks by their best sentence, and
+context selection works on sentences); a chunk's vector is the normalised mean of its
+sentences' vectors, so chunks cost no extra model time. Sentence vectors go to the chunk
+index, chunk vectors to Chroma.
 
-Order of writes per article (what makes a killed run converge on re-run): upsert the new
-sentences and chunks, delete that article's sentences and chunks that are no longer
-current, and only then record the article's content hash. A run killed anywhere before
+Order of writes per article (what makes a killed run converge on re-run): append the
+sentence vectors, upsert the chunks, delete that article's chunks that are no longer
+current, commit the chunk index, and only then record the article's content hash. A run killed anywhere before
 the last step redoes the article; upserts of stable ids make redoing it harmless.
 """
 
@@ -84,7 +85,9 @@ def ingest_articles(
     known = store.articles()
     report.articles_seen += len(articles)
     todo: list[tuple[Article, bool]] = []
-    for art in articles:
+    latest = {a.doc_id: a for a in articles}  # one article given twice in one call: the last one wins
+    report.unchanged += len(articles) - len(latest)
+    for art in latest.values():
         prior = known.get(art.doc_id)
         if prior and prior.get("content_hash") == art.content_hash:
             report.unchanged += 1
@@ -149,22 +152,20 @@ def _write_group(
     all_sents = [x for item in group for x in item.sentences]
     all_chunks: list[Chunk] = []
     chunk_vecs: list[np.ndarray] = []
+    bases: dict[str, int] = {}
+    first_row = store.append_sentence_vectors(vectors) if all_sents else 0
     offset = 0
     for item in group:
+        bases[item.article.doc_id] = first_row + offset  # sentence positions count from 0 in each article
         if item.chunks:
             all_chunks.extend(item.chunks)
             chunk_vecs.append(chunk_vectors(item.chunks, vectors[offset : offset + len(item.sentences)]))
         offset += len(item.sentences)
-    if all_sents:
-        store.upsert_sentences(all_sents, vectors)
-        store.upsert_chunks(all_chunks, np.concatenate(chunk_vecs))
+    if all_chunks:
+        store.upsert_chunks(all_chunks, np.concatenate(chunk_vecs), bases)
     docs = [item.article.doc_id for item in group]
-    current_s = {x.id for x in all_sents}
     current_c = {c.id for c in all_chunks}
-    stale_s = [sid for sid in store.sentence_ids_of(docs) if sid not in current_s]
     stale_c = [cid for cid in store.chunk_ids_of(docs) if cid not in current_c]
-    if stale_s:
-        store.delete_sentences(stale_s)
     if stale_c:
         store.delete_chunks(stale_c)
         report.chunks_deleted += len(stale_c)

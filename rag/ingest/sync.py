@@ -111,6 +111,8 @@ class PathIngest:
         """Stamp a new store version when anything changed (other readers follow it)."""
         if report.added or report.updated or report.deleted:
             self.store.touch()
+        elif self.store.ready:
+            self.store.release_writer()
         report.chunks_total = self.store.count()
         report.seconds = time.perf_counter() - t0
         return report

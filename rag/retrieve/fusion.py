@@ -24,8 +24,12 @@ from rag.retrieve.hints import QueryHints, parse_hints
 from rag.retrieve.subjects import UnknownSubjects
 from rag.retrieve.view import CorpusView
 from rag.store.chroma import ChunkStore
+from rag.store.chunk_index import ChunkIndex, IndexedChunk
+from rag.store.layout import sentence_id
+from rag.text.dates import day_number
+from rag.text.terms import terms
 
-Ranked = tuple[float, list[int]]  # (weight in the fusion, chunk positions in rank order)
+Ranked = tuple[float, list[str]]  # (weight in the fusion, chunk ids in rank order)
 
 
 @dataclass
@@ -50,82 +54,128 @@ class Retrieval:
 
 
 class _Searches:
-    """The searches of one question; remembers each chunk's best lexical and dense score."""
+    """The searches of one question; remembers each chunk's best lexical and dense score.
+
+    Dense search finds chunks by their vector (one per chunk in Chroma), adds the chunks
+    BM25 found, and ranks them all by their best sentence (vectors read from the chunk
+    index): as good as searching every sentence on MultiHop dev, at a tenth of the vectors
+    in the HNSW index (docs/EVALUATION.md)."""
 
     def __init__(self, view: CorpusView, store: ChunkStore, question: str, qvec: np.ndarray):
         self.view, self.store, self.question, self.qvec = view, store, question, qvec
-        self.lex_best: dict[int, float] = {}
-        self.dense_best: dict[int, float] = {}
+        self.words = terms(question)
+        self.docs: dict[str, IndexedChunk] = {}
+        self.lex_best: dict[str, float] = {}
+        self.dense_best: dict[str, float] = {}
         self.sentence_scores: dict[str, float] = {}
 
-    def lexical(self, mask: np.ndarray | None, n: int) -> list[int]:
+    def lexical(self, within: Any, n: int) -> list[str]:
         out = []
-        for i, score in self.view.lexical.search(self.question, n, mask):
-            self.lex_best[i] = max(self.lex_best.get(i, 0.0), score)
-            out.append(i)
+        for cid, score in self.view.index.search(self.words, n, within):
+            self.lex_best[cid] = max(self.lex_best.get(cid, 0.0), score)
+            out.append(cid)
         return out
 
-    def dense(self, where: dict[str, Any] | None, n: int) -> list[int]:
-        """Sentences, then their chunks: a chunk is as relevant as its best sentence."""
-        best: dict[int, float] = {}
-        for hit in self.store.search_sentences(self.qvec, n, where):
-            self.sentence_scores[hit.id] = hit.score
-            for i in self.view.chunks_of_sentence(str(hit.meta.get("doc_id", "")), int(hit.meta.get("pos", -1))):
-                best[i] = max(best.get(i, -1.0), hit.score)
-        for i, sc in best.items():
-            self.dense_best[i] = max(self.dense_best.get(i, -1.0), sc)
-        return sorted(best, key=lambda i: -best[i])
+    def dense(self, where: dict[str, Any] | None, n: int, also: list[str]) -> list[str]:
+        """The n chunks nearest by vector and the `also` found by BM25 in the same search,
+        ranked by their best sentence."""
+        ids = [hit.id for hit in self.store.search_chunks(self.qvec, min(n, self.view.size), where)]
+        best = self.best_sentences(list(dict.fromkeys(ids + also)))
+        return sorted(best, key=lambda cid: -best[cid])
+
+    def fetch(self, ids: list[str]) -> None:
+        missing = [cid for cid in ids if cid not in self.docs]
+        if missing:
+            self.docs.update(self.view.index.get(missing))
+
+    def best_sentences(self, ids: list[str]) -> dict[str, float]:
+        """Each chunk's best sentence cosine (chunks not in the chunk index are left out)."""
+        self.fetch(ids)
+        chunks = [self.docs[cid] for cid in ids if cid in self.docs]
+        if not chunks:
+            return {}
+        rows = [c.rows() for c in chunks]
+        sims = self.view.index.vectors(np.concatenate(rows)) @ self.qvec
+        best: dict[str, float] = {}
+        at = 0
+        for c, r in zip(chunks, rows, strict=True):
+            part = sims[at : at + len(r)]
+            at += len(r)
+            doc, first = str(c.meta.get("doc_id", "")), int(c.meta.get("sent_from", 0))
+            for k, sim in enumerate(part):
+                self.sentence_scores[sentence_id(doc, first + k)] = float(sim)
+            best[c.id] = float(part.max()) if len(part) else -1.0
+            self.dense_best[c.id] = max(self.dense_best.get(c.id, -1.0), best[c.id])
+        return best
 
 
-def _masked(mask: np.ndarray, base: np.ndarray | None) -> np.ndarray:
-    return mask & base if base is not None else mask
+def _within(index: ChunkIndex, filters: Filters, outlet: str | None = None,
+            days: tuple[int, int] | None = None) -> tuple[bool, Any]:  # fmt: skip
+    """(possible, filter query) for the caller's filters narrowed to one outlet or days."""
+    sources = list(filters.sources)
+    if outlet is not None:
+        if sources and outlet not in sources:
+            return False, None
+        sources = [outlet]
+    lo = day_number(filters.since) if filters.since else None
+    hi = day_number(filters.until) if filters.until else None
+    if days is not None:
+        lo = days[0] if lo is None else max(lo, days[0])
+        hi = days[1] if hi is None else min(hi, days[1])
+    if lo is not None and hi is not None and lo > hi:
+        return False, None
+    return True, index.filter(sources, lo, hi)
 
 
 def ranked_lists(s: RetrievalSettings, searches: _Searches, hints: QueryHints, filters: Filters) -> list[Ranked]:
     """Every search of the question with its weight: BM25 and dense over the whole (filtered)
     collection, then within every outlet and date window the question names."""
-    view = searches.view
+    index = searches.view.index
     where = filters.where()
-    base = np.array([filters.allows(m) for m in view.metas], dtype=bool) if where else None
     dense_w = s.dense_weight if s.hybrid else 1.0
     lists: list[Ranked] = []
 
-    def add(weight: float, mask: np.ndarray | None, clause: dict[str, Any] | None, n_lex: int, n_dense: int) -> None:
+    def add(weight: float, narrowed: tuple[bool, Any], clause: dict[str, Any] | None, n_lex: int,
+            n_dense: int) -> None:  # fmt: skip
+        possible, within = narrowed
+        if not possible:
+            return
+        lexical = searches.lexical(within, n_lex) if s.hybrid else []
         if s.hybrid:
-            lists.append((weight, searches.lexical(mask, n_lex)))
-        lists.append((weight * dense_w, searches.dense(clause, n_dense)))
+            lists.append((weight, lexical))
+        lists.append((weight * dense_w, searches.dense(clause, n_dense, lexical)))
 
-    add(1.0, base, where, s.candidates, s.dense_sentences)
+    add(1.0, _within(index, filters), where, s.candidates, s.dense_chunks)
     # A question that names outlets wants evidence from each of them, so a less-covered
     # outlet is not crowded out.
     for outlet in hints.outlets[: s.max_named_outlets]:
-        add(1.0, _masked(view.sources == outlet, base), both({"source": outlet}, where), s.per_outlet, 2 * s.per_outlet)
+        add(1.0, _within(index, filters, outlet=outlet), both({"source": outlet}, where), s.per_outlet,
+            2 * s.per_outlet)  # fmt: skip
     # Dates the question names ("on December 6, 2023", "in October 2023") likewise.
     windows = [(d - 1, d + 1) for d in hints.days[: s.max_named_dates]] + list(hints.day_ranges[: s.max_named_months])
     for lo, hi in windows:
         rng = {"$and": [{"published_day": {"$gte": lo}}, {"published_day": {"$lte": hi}}]}
-        add(s.date_weight, _masked((view.days >= lo) & (view.days <= hi), base), both(rng, where), s.per_outlet,
-            2 * s.per_outlet)  # fmt: skip
+        add(s.date_weight, _within(index, filters, days=(lo, hi)), both(rng, where), s.per_outlet, 2 * s.per_outlet)
     return lists
 
 
-def fuse(lists: list[Ranked], rrf_k: int) -> dict[int, float]:
+def fuse(lists: list[Ranked], rrf_k: int) -> dict[str, float]:
     """Weighted reciprocal-rank fusion."""
-    fused: dict[int, float] = {}
+    fused: dict[str, float] = {}
     for weight, ranked in lists:
         for rank, i in enumerate(ranked):
             fused[i] = fused.get(i, 0.0) + weight / (rrf_k + rank + 1)
     return fused
 
 
-def newest_first(order: list[int], fused: dict[int, float], days: np.ndarray, share: float) -> list[int]:
+def newest_first(order: list[str], fused: dict[str, float], days: dict[str, int], share: float) -> list[str]:
     """For "latest" questions: the clearly relevant chunks (within `share` of the best fused
     score) go newest first; rank fusion alone is too flat to do it."""
     if not order:
         return order
     cut = share * fused[order[0]]
     relevant = [i for i in order if fused[i] >= cut]
-    return sorted(relevant, key=lambda i: -int(days[i])) + [i for i in order if fused[i] < cut]
+    return sorted(relevant, key=lambda i: -days.get(i, -1)) + [i for i in order if fused[i] < cut]
 
 
 class Retriever:
@@ -135,25 +185,21 @@ class Retriever:
         self.settings = settings
         self.check_names = check_names
         self._view: CorpusView | None = None
-        self._view_count = -1
         self._lock = threading.Lock()
 
-    # The in-memory view mirrors the store. It is rebuilt when the store's version stamp
-    # changes (an ingest or rebuild here or in another process, even one that kept the
-    # chunk count), when the count changes (an ingest killed before its stamp), or on
-    # `invalidate()`.
+    # The view follows the store: a new one when the store's version stamp changes (a write
+    # or rebuild here or in another process) or the chunk index gained a commit the stamp
+    # does not know yet (an ingest killed before its stamp), or on `invalidate()`.
     def invalidate(self) -> None:
         with self._lock:
             self._view = None
 
     def view(self) -> CorpusView:
         changed = self.store.refresh()
-        count = self.store.count()
+        index = self.store.chunk_index()
         with self._lock:
-            if self._view is None or changed or count != self._view_count:
-                chunks = list(self.store.iter_chunks()) if count else []
-                self._view = CorpusView(chunks, self.settings.name_candidates)
-                self._view_count = count
+            if self._view is None or changed or self._view.index is not index or index.size != self._view.size:
+                self._view = CorpusView(index, self.settings.name_candidates)
             return self._view
 
     def retrieve(self, question: str, top_k: int | None = None, filters: Filters | None = None,
@@ -164,33 +210,38 @@ class Retriever:
         t0 = time.perf_counter()
         view = self.view()
         hints = parse_hints(question, view.matcher)
-        unknown = view.subjects.unknown(question) if self.check_names and view.ids else UnknownSubjects()
+        unknown = view.subjects.unknown(question) if self.check_names and view.size else UnknownSubjects()
         t1 = time.perf_counter()
         qvec = self.embedder.embed_query(question)
         t2 = time.perf_counter()
         searches = _Searches(view, self.store, question, qvec)
-        fused = fuse(ranked_lists(s, searches, hints, filters or Filters()), s.rrf_k)
+        fused = fuse(ranked_lists(s, searches, hints, filters or Filters()), s.rrf_k) if view.size else {}
         t3 = time.perf_counter()
         order = sorted(fused, key=lambda i: -fused[i])
+        searches.fetch(order)
         if hints.recency:
-            order = newest_first(order, fused, view.days, s.recency_share)
-        chosen = self._chosen(view, order, fused, searches, depth)
+            days = {cid: int(d.meta.get("published_day", -1)) for cid, d in searches.docs.items()}
+            order = newest_first(order, fused, days, s.recency_share)
+        chosen = self._chosen(order, fused, searches, depth)
         timings = {"embed": t2 - t1, "search": t3 - t2, "fuse": time.perf_counter() - t3,
                    "retrieve": time.perf_counter() - t0}  # fmt: skip
         return Retrieval(question, chosen, hints, qvec, timings, searches.sentence_scores, unknown)
 
-    def _chosen(self, view: CorpusView, order: list[int], fused: dict[int, float], searches: _Searches,
+    def _chosen(self, order: list[str], fused: dict[str, float], searches: _Searches,
                 depth: int) -> list[RetrievedChunk]:  # fmt: skip
         """The top `depth` chunks, at most `max_chunks_per_article` from one article."""
         chosen: list[RetrievedChunk] = []
         per_doc: dict[str, int] = {}
-        for i in order:
-            doc = str(view.metas[i].get("doc_id", ""))
-            if per_doc.get(doc, 0) >= self.settings.max_chunks_per_article:
+        for cid in order:
+            doc = searches.docs.get(cid)
+            if doc is None:  # in Chroma but not (yet) in the chunk index
                 continue
-            per_doc[doc] = per_doc.get(doc, 0) + 1
-            chosen.append(RetrievedChunk(view.ids[i], view.texts[i], view.metas[i], fused[i],
-                                         searches.dense_best.get(i, 0.0), searches.lex_best.get(i, 0.0)))  # fmt: skip
+            art = str(doc.meta.get("doc_id", ""))
+            if per_doc.get(art, 0) >= self.settings.max_chunks_per_article:
+                continue
+            per_doc[art] = per_doc.get(art, 0) + 1
+            chosen.append(RetrievedChunk(cid, doc.text, doc.meta, fused[cid], searches.dense_best.get(cid, 0.0),
+                                         searches.lex_best.get(cid, 0.0)))  # fmt: skip
             if len(chosen) >= depth:
                 break
         return chosen

@@ -1,29 +1,32 @@
 """Chroma: an embedded folder or a server; stable ids, upserts, and a recorded fingerprint.
 
-Three collections per generation: `<name>_sentences` holds every sentence's embedding and
-metadata but not its text (dense search runs at sentence level; the text is sliced from
-the chunk that holds it, see `sentences_of_chunk`); `<name>_chunks` holds the chunks
-(text, metadata, and the mean of their sentences' vectors); `<name>_articles` holds one
+Two collections per generation: `<name>_chunks` holds each chunk's vector (the mean of its
+sentences' vectors, which dense search looks up) with the fields filters use (article,
+outlet, day), not its text: that is in the chunk index, and Chroma would only build a
+full-text index over it that nothing reads; `<name>_articles` holds one
 record per article (content hash, metadata) so unchanged articles are skipped, removed
-ones found, and the corpus listed without scanning every chunk. `state.py` keeps which
-generation is active and a version stamp.
+ones found, and the corpus listed without scanning every chunk. Beside them, each
+generation has a chunk index (chunk_index.py: BM25, stored chunks, sentence vectors).
+`state.py` keeps which generation is active and a version stamp.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from rag.config import StoreSettings
 from rag.errors import EmbeddingMismatch, StoreUnavailable
+from rag.store.chunk_index import ChunkIndex, IndexedChunk, drop
 from rag.store.client import connect, reopen
 from rag.store.layout import INDEX_FORMAT
 from rag.store.state import NO_VECTOR, StoreState, call, collection_names
 from rag.text.dates import day_number
-from rag.types import Article, Chunk, Sentence
+from rag.types import Article, Chunk
 
 
 @dataclass
@@ -45,7 +48,7 @@ class ChunkStore:
         self._identity: tuple[str, int] | None = None
         self._chunks: Any = None
         self._articles: Any = None
-        self._sentences: Any = None
+        self._index: ChunkIndex | None = None
         self._client = client if client is not None else connect(settings)
         self._state = StoreState(self._client, settings.collection, self.where)
 
@@ -56,8 +59,11 @@ class ChunkStore:
 
     # ------------------------------------------------------------ collections and generations
 
-    def _names(self) -> tuple[str, str, str]:
+    def _names(self) -> tuple[str, str]:
         return collection_names(self.settings.collection, self.generation)
+
+    def _index_folder(self, generation: int) -> Path:
+        return self.settings.index_root() / f"{self.settings.collection}-g{generation}"
 
     def state(self) -> tuple[int, str]:
         """(active generation, version) as recorded in the store."""
@@ -78,9 +84,12 @@ class ChunkStore:
         self._create_collections(embedding_identity, dim)
         if verify:
             self._verify(embedding_identity, dim)
+            if self.chunk_index().size == 0 and self.count():
+                raise EmbeddingMismatch(f"the chunk index in {self._index_folder(self.generation)} is missing or "
+                                        "empty. Re-index with `newsdesk ingest --rebuild PATH...`.")  # fmt: skip
 
     def _create_collections(self, embedding_identity: str, dim: int) -> None:
-        chunks_name, articles_name, sentences_name = self._names()
+        chunks_name, articles_name = self._names()
         try:
             self._chunks = self._client.get_or_create_collection(
                 chunks_name,
@@ -89,11 +98,10 @@ class ChunkStore:
                 embedding_function=None,
             )
             self._articles = self._client.get_or_create_collection(articles_name, embedding_function=None)
-            self._sentences = self._client.get_or_create_collection(
-                sentences_name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
-            )
         except Exception as exc:
             raise StoreUnavailable(f"cannot open collections in the {self.where}: {exc}") from None
+        if self._index is None or self._index.folder != self._index_folder(self.generation):
+            self._index = ChunkIndex(self._index_folder(self.generation), dim)
 
     def _verify(self, embedding_identity: str, dim: int) -> None:
         meta = self._chunks.metadata or {}
@@ -121,11 +129,25 @@ class ChunkStore:
             self._state = StoreState(self._client, self.settings.collection, self.where)
         if self._identity is not None:
             self.open(*self._identity, create=True)
+        if self._index is not None:
+            self._index.refresh()
         self.version = version
         return True
 
+    def chunk_index(self) -> ChunkIndex:
+        if self._index is None:
+            raise StoreUnavailable("the store has no collection yet: run `newsdesk ingest PATH...` first")
+        return self._index
+
+    def release_writer(self) -> None:
+        """Commit what the chunk index holds and let another process write it."""
+        if self._index is not None:
+            self._index.commit()
+            self._index.close()
+
     def touch(self) -> None:
-        """Record that the content changed (readers rebuild their in-memory view)."""
+        """Record that the content changed (readers follow to the new version)."""
+        self.release_writer()
         self.version = self._state.write(self.generation)
 
     def staging(self) -> ChunkStore:
@@ -136,16 +158,20 @@ class ChunkStore:
         self._state.drop_generations(keep=self.generation)
         new = ChunkStore(self.settings, client=self._client)
         new.generation, new._identity = self.generation + 1, self._identity
+        drop(new._index_folder(new.generation))
         new._create_collections(*self._identity)
         return new
 
     def promote(self, staged: ChunkStore) -> None:
         """Make a completed rebuild the active generation, then drop the old one."""
+        staged.chunk_index().commit()
+        staged.chunk_index().close()
         self.version = self._state.write(staged.generation)
         old = self.generation
         self.generation, self._chunks = staged.generation, staged._chunks
-        self._articles, self._sentences = staged._articles, staged._sentences
+        self._articles, self._index = staged._articles, staged._index
         self._state.drop_generations(keep=self.generation, only=old)
+        drop(self._index_folder(old))
 
     @property
     def ready(self) -> bool:
@@ -173,40 +199,33 @@ class ChunkStore:
         for i in range(0, len(ids), step):
             self._call(what, fn, ids=ids[i : i + step], **{k: v[i : i + step] for k, v in columns.items()})
 
-    def upsert_chunks(self, chunks: list[Chunk], embeddings: np.ndarray) -> None:
+    def append_sentence_vectors(self, vectors: np.ndarray) -> int:
+        """Store sentence vectors in the chunk index; returns the row of the first."""
+        self._require()
+        return self.chunk_index().append_vectors(vectors)
+
+    def upsert_chunks(self, chunks: list[Chunk], embeddings: np.ndarray, bases: dict[str, int]) -> None:
+        """Write chunks to Chroma (with their vectors) and to the chunk index (with the row
+        of their article's first sentence vector, `bases[doc_id]`)."""
         col = self._require()
-        self._batched("write chunks", col.upsert, [c.id for c in chunks], embeddings=embeddings,
-                      documents=[c.text for c in chunks], metadatas=[c.metadata() for c in chunks])  # fmt: skip
-
-    def upsert_sentences(self, sentences: list[Sentence], embeddings: np.ndarray) -> None:
-        self._require()
-        self._batched("write sentences", self._sentences.upsert, [x.id for x in sentences], embeddings=embeddings,
-                      metadatas=[x.metadata() for x in sentences])  # fmt: skip
-
-    def _ids_of(self, col: Any, what: str, doc_ids: str | list[str]) -> list[str]:
-        where = {"doc_id": doc_ids} if isinstance(doc_ids, str) else {"doc_id": {"$in": list(doc_ids)}}
-        return list(self._call(f"read {what} ids", col.get, where=where, include=[])["ids"])
-
-    def sentence_ids_of(self, doc_ids: str | list[str]) -> list[str]:
-        """Ids of the stored sentences of one article or several."""
-        self._require()
-        return self._ids_of(self._sentences, "sentence", doc_ids)
+        metas = [{"doc_id": c.doc_id, "source": c.source, "published_day": c.published_day} for c in chunks]
+        self._batched("write chunks", col.upsert, [c.id for c in chunks], embeddings=embeddings, metadatas=metas)
+        self.chunk_index().add([IndexedChunk(c.id, c.text, c.metadata(), bases[c.doc_id]) for c in chunks])
 
     def chunk_ids_of(self, doc_ids: str | list[str]) -> list[str]:
         """Ids of the stored chunks of one article or several."""
-        return self._ids_of(self._require(), "chunk", doc_ids)
-
-    def delete_sentences(self, ids: list[str]) -> None:
-        self._require()
-        self._batched("delete sentences", self._sentences.delete, ids)
+        where = {"doc_id": doc_ids} if isinstance(doc_ids, str) else {"doc_id": {"$in": list(doc_ids)}}
+        return list(self._call("read chunk ids", self._require().get, where=where, include=[])["ids"])
 
     def delete_chunks(self, ids: list[str]) -> None:
         self._batched("delete chunks", self._require().delete, ids)
+        self.chunk_index().delete(ids=ids)
 
     def put_articles(self, records: list[tuple[Article, int]]) -> None:
         """Record articles (with their chunk counts) as ingested: the last write of an ingest."""
         if not records:
             return
+        self.chunk_index().commit()  # the chunks before the records that say they are complete
         self._call(
             "write article records",
             self._articles.upsert,
@@ -236,13 +255,13 @@ class ChunkStore:
         ids = list(records)
         self._batched("annotate article records", self._articles.update, ids, metadatas=[records[i] for i in ids])
         if chunks:
-            chunk_ids = self.chunk_ids_of(ids)
-            self._batched("annotate chunks", self._require().update, chunk_ids, metadatas=[chunks] * len(chunk_ids))
+            self.chunk_index().annotate(ids, chunks)
 
     def delete_article(self, doc_id: str) -> int:
         ids = self.chunk_ids_of(doc_id)
         self.delete_chunks(ids)
-        self.delete_sentences(self.sentence_ids_of(doc_id))
+        self.chunk_index().delete(doc_ids=[doc_id])
+        self.chunk_index().commit()
         self._call("delete the article record", self._articles.delete, ids=[doc_id])
         return len(ids)
 
@@ -265,48 +284,36 @@ class ChunkStore:
     def count(self) -> int:
         return 0 if self._chunks is None else int(self._call("count chunks", self._chunks.count))
 
-    def iter_chunks(self, page: int = 5000) -> Iterator[StoredChunk]:
-        """Every stored chunk (for the lexical index), in pages."""
-        col = self._require()
-        offset = 0
-        while True:
-            got = self._call("read chunks", col.get, include=["documents", "metadatas"], limit=page, offset=offset)
-            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
-                yield StoredChunk(cid, doc or "", dict(meta or {}))
-            if len(got["ids"]) < page:
-                return
-            offset += page
+    def iter_chunks(self) -> Iterator[StoredChunk]:
+        """Every stored chunk, with its text and metadata (from the chunk index)."""
+        for c in self.chunk_index().every_chunk():
+            yield StoredChunk(c.id, c.text, c.meta)
 
-    def sentence_count(self) -> int:
-        return 0 if self._sentences is None else int(self._call("count sentences", self._sentences.count))
+    def sentence_rows(self) -> int:
+        """Sentence vectors stored (rows of replaced articles included, until a rebuild)."""
+        return self.chunk_index().rows if self._index is not None else 0
 
-    def search_sentences(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
-        """Nearest sentences by cosine (score = similarity), optionally filtered."""
+    def search_chunks(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
+        """Nearest chunks by the cosine of their vector (score = similarity), optionally filtered."""
         self._require()
-        total = self.sentence_count()
-        if total == 0:
+        if n <= 0:
             return []
         got = self._call(
             "search",
-            self._sentences.query,
+            self._chunks.query,
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=min(n, total),
+            n_results=n,
             where=where or None,
-            include=["metadatas", "distances"],
+            include=["distances"],
         )
-        return [
-            StoredChunk(sid, "", dict(meta or {}), score=1.0 - float(dist))
-            for sid, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0], strict=True)
-        ]
+        return [StoredChunk(cid, "", {}, score=1.0 - float(dist))
+                for cid, dist in zip(got["ids"][0], got["distances"][0], strict=True)]  # fmt: skip
 
     def sentence_vectors(self, ids: list[str]) -> tuple[list[str], np.ndarray]:
         """(ids found, embeddings) for the given sentence ids, in the order asked."""
-        self._require()
-        if not ids:
-            return [], np.zeros((0, 0), dtype=np.float32)
-        got = self._call("read sentences", self._sentences.get, ids=ids, include=["embeddings"])
-        pos = {sid: i for i, sid in enumerate(got["ids"])}
-        found = [sid for sid in ids if sid in pos]
-        emb = np.asarray(got["embeddings"], dtype=np.float32)
-        order = [pos[sid] for sid in found]
-        return found, emb[order] if len(order) else emb[:0]
+        index = self.chunk_index()
+        docs = {sid.rsplit("-s", 1)[0] for sid in ids}
+        bases = {str(c.meta.get("doc_id", "")): c.base for c in index.of_articles(docs).values()}
+        found = [sid for sid in ids if sid.rsplit("-s", 1)[0] in bases]
+        rows = np.array([bases[sid.rsplit("-s", 1)[0]] + int(sid.rsplit("-s", 1)[1]) for sid in found], dtype=np.int64)
+        return found, index.vectors(rows)

@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 # Recorded in the store: a store written by another layout must be rebuilt, not mixed.
-INDEX_FORMAT = "sentences-v3"
+INDEX_FORMAT = "chunk-index-v1"
 
 
 def sentences_of_chunk(text: str, meta: dict[str, Any]) -> dict[int, str]:

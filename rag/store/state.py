@@ -31,11 +31,12 @@ def call(place: str, what: str, fn: Callable[..., Any], /, *args: Any, **kwargs:
         raise StoreUnavailable(f"the {place} failed to {what}: {type(exc).__name__}: {exc}") from None
 
 
-def collection_names(base: str, generation: int) -> tuple[str, str, str]:
-    """(chunks, articles, sentences) collection names; generation 0 keeps the names stores
-    had before generations existed."""
+def collection_names(base: str, generation: int) -> tuple[str, str]:
+    """(chunks, articles) collection names; generation 0 keeps the names stores had before
+    generations existed. (Stores before the chunk index also had `_sentences`; a rebuild
+    drops it with its generation.)"""
     stem = base if generation == 0 else f"{base}_g{generation}"
-    return f"{stem}_chunks", f"{stem}_articles", f"{stem}_sentences"
+    return f"{stem}_chunks", f"{stem}_articles"
 
 
 class StoreState:

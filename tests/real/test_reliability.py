@@ -40,14 +40,23 @@ def synthetic_corpus(path: Path, n: int, seed: int = 3) -> Path:
 
 
 def store_snapshot(store_path: Path) -> tuple[dict, dict, dict]:
+    """Chroma's chunk and article records, and the chunk index: each chunk's text, metadata
+    and sentence vectors (by content: a killed run leaves unused rows, so rows differ)."""
+    import hashlib
+
     import chromadb
     from chromadb.config import Settings as CS
 
+    from rag.store.chunk_index import ChunkIndex
+
     client = chromadb.PersistentClient(str(store_path), settings=CS(anonymized_telemetry=False))
     out = []
-    for name in ("test_chunks", "test_sentences", "test_articles"):
+    for name in ("test_chunks", "test_articles"):
         got = client.get_collection(name).get(include=["documents", "metadatas"])
         out.append({i: (d, json.dumps(m, sort_keys=True)) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)})
+    index = ChunkIndex(store_path / "chunk-index" / "test-g0", dim=384)  # the fake embedder's
+    out.insert(1, {c.id: (c.text, json.dumps(c.meta, sort_keys=True), hashlib.sha1(index.vectors(c.rows()).tobytes()).hexdigest())
+                   for c in index.every_chunk()})  # fmt: skip
     return out[0], out[1], out[2]
 
 
@@ -78,7 +87,7 @@ def test_sigkill_during_ingest_converges_to_the_uninterrupted_result(tmp_path: P
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert done.returncode == 0, done.stderr
     got = store_snapshot(tmp_path / "killed")
-    for name, a, b in zip(("chunks", "sentences", "articles"), expected, got, strict=True):
+    for name, a, b in zip(("chunks", "chunk index", "articles"), expected, got, strict=True):
         assert a.keys() == b.keys(), f"{name}: {len(a)} vs {len(b)} records"
         assert a == b, f"{name} differ"
 

@@ -61,3 +61,13 @@ def test_ingest_from_another_working_directory(tmp_path: Path, monkeypatch) -> N
     monkeypatch.chdir(copy)
     rep = Pipeline(settings).ingest(["."])
     assert rep.unchanged == 1 and rep.chunks_total == count
+
+
+def test_the_same_article_twice_in_one_call_is_written_once(fake_pipeline: Pipeline) -> None:
+    from rag.types import Article
+
+    old = Article("dup-1", "Storm", "Wire", "https://news.example/dup", None, "A storm hit the harbor on Monday. " * 5)
+    new = Article("dup-1", "Storm", "Wire", "https://news.example/dup", None, "A storm hit the marina on Monday. " * 5)
+    rep = fake_pipeline.ingest_documents([old, new])
+    assert rep.added == 1 and rep.unchanged == 1
+    assert all("marina" in c.text and "harbor" not in c.text for c in fake_pipeline.store.iter_chunks())

@@ -49,6 +49,18 @@ def test_embedding_mismatch_is_caught_with_the_fix(tmp_path: Path) -> None:
         Pipeline(settings, embedder=other).store  # noqa: B018 - opening the store checks
 
 
+def test_a_lost_chunk_index_is_reported_with_the_fix(tmp_path: Path) -> None:
+    import shutil
+
+    settings = make_settings(tmp_path)
+    Pipeline(settings).ingest([SEED_FILE])
+    shutil.rmtree(settings.store.index_root())
+    with pytest.raises(EmbeddingMismatch, match=r"chunk index .* missing or empty.*ingest --rebuild"):
+        Pipeline(settings).store  # noqa: B018 - opening the store checks
+    rep = Pipeline(settings).ingest([SEED_FILE], rebuild=True)
+    assert rep.added == 1 and Pipeline(settings).retrieve("settlements near Bakhmut").chunks
+
+
 def test_the_version_stamp_changes_with_every_write_and_only_then(fake_pipeline: Pipeline, tmp_path: Path) -> None:
     folder = _corpus(tmp_path, 1)
     fake_pipeline.ingest([folder])
