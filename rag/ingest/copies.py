@@ -6,7 +6,8 @@ look like two sources agreeing. Copies are found with MinHash over word 5-shingl
 (datasketch): a Jaccard estimate at or above `THRESHOLD` is a copy. A story rewritten by
 another outlet (a different report of the same event) stays well below it and is kept,
 so conflicts between outlets are still seen. Each stored article keeps its signature in
-its record, so a copy arriving in a later ingest is recognised too.
+its record, so a copy arriving in a later ingest is recognised too: its candidates are the
+chunk index's BM25 hits for its words, so the check costs the same at any store size.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 import numpy as np
 
 from rag.store.chroma import ChunkStore
+from rag.text.terms import terms
 from rag.types import Article
 
 NUM_PERM = 64
@@ -72,30 +74,44 @@ def _stored_signature(meta: dict[str, object]) -> np.ndarray | None:
     return np.frombuffer(bytes.fromhex(sig), dtype=np.uint64) if isinstance(sig, str) and sig else None
 
 
+def stored_original(art: Article, sig: np.ndarray, store: ChunkStore, depth: int = 20) -> str | None:
+    """The stored article this one copies, if any: a copy shares nearly every word with its
+    original, so the chunk index's best BM25 hits for the article's words hold it; their
+    stored signatures decide. (No LSH over every stored signature: that was rebuilt from
+    every article record at each ingest.)"""
+    if not store.ready or not store.chunk_index().size:
+        return None
+    words = list(dict.fromkeys(terms(art.body)))[:256]
+    hits = store.chunk_index().get(cid for cid, _ in store.chunk_index().search(words, depth))
+    docs = {str(c.meta.get("doc_id", "")) for c in hits.values()} - {art.doc_id}
+    found = [d for d, meta in store.article_records(sorted(docs)).items()
+             if (other := _stored_signature(meta)) is not None and similarity(sig, other) >= THRESHOLD]  # fmt: skip
+    return min(found) if found else None
+
+
 def separate_copies(articles: list[Article], store: ChunkStore) -> tuple[list[Article], list[tuple[Article, str]], dict[str, str]]:
     """(articles to store, [(copy, id of the stored or earlier article it copies)], the new
     signatures to record). An article already stored under its own id is never its own copy
     (an update stays one article); an unchanged one keeps its stored signature."""
-    records = store.articles()
-    index = _Index()
-    for doc_id, meta in records.items():
-        if (sig := _stored_signature(meta)) is not None:
-            index.add(doc_id, sig)
+    records = store.article_records([a.doc_id for a in articles])
+    index = _Index()  # this run's articles
     fresh: list[Article] = []
     copies: list[tuple[Article, str]] = []
     new_signatures: dict[str, str] = {}
     for art in articles:
         meta = records.get(art.doc_id, {})
         kept = _stored_signature(meta) if meta.get("content_hash") == art.content_hash else None
-        sig = kept if kept is not None else signature(art.body)
-        original = index.original_of(art.doc_id, sig)
+        if kept is not None:  # unchanged: stored already, and checked when it was
+            fresh.append(art)
+            continue
+        sig = signature(art.body)
+        original = index.original_of(art.doc_id, sig) or stored_original(art, sig, store)
         if original is not None:
             copies.append((art, original))
             continue
         fresh.append(art)
         index.add(art.doc_id, sig)
-        if kept is None:
-            new_signatures[art.doc_id] = sig.tobytes().hex()
+        new_signatures[art.doc_id] = sig.tobytes().hex()
     return fresh, copies, new_signatures
 
 
@@ -105,7 +121,7 @@ def record_copies(copies: list[tuple[Article, str]], signatures: dict[str, str],
     can say "also published by")."""
     if not (copies or signatures):
         return 0
-    known = store.articles()
+    known = store.article_records(list(signatures) + [original for _, original in copies])
     store.annotate_articles({d: {"minhash": sig} for d, sig in signatures.items() if d in known})
     for art, original in copies:
         meta = known.get(original)

@@ -82,7 +82,7 @@ def ingest_articles(
     """
     report = report or IngestReport()
     t0 = time.perf_counter()
-    known = store.articles()
+    known = store.article_records([a.doc_id for a in articles])
     report.articles_seen += len(articles)
     todo: list[tuple[Article, bool]] = []
     latest = {a.doc_id: a for a in articles}  # one article given twice in one call: the last one wins

@@ -281,6 +281,18 @@ class ChunkStore:
                 return out
             offset += page
 
+    def article_records(self, doc_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """doc_id -> article record, for the given ids that are stored (an ingest reads only
+        its own articles' records, so its cost does not grow with the store)."""
+        if self._articles is None or not doc_ids:
+            return {}
+        out: dict[str, dict[str, Any]] = {}
+        ids = list(dict.fromkeys(doc_ids))
+        for i in range(0, len(ids), 2000):
+            got = self._call("read article records", self._articles.get, ids=ids[i : i + 2000], include=["metadatas"])
+            out.update({d: dict(m or {}) for d, m in zip(got["ids"], got["metadatas"], strict=True)})
+        return out
+
     def count(self) -> int:
         return 0 if self._chunks is None else int(self._call("count chunks", self._chunks.count))
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from eval.bench_scale import start_chroma
 from rag.errors import StoreUnavailable
 from rag.pipeline import Pipeline
 from tests.fakes import QueueModel
@@ -95,27 +96,10 @@ def test_sigkill_during_ingest_converges_to_the_uninterrupted_result(tmp_path: P
 # ------------------------------------------------------------------ Chroma server
 
 
-def _start_chroma(path: Path, port: int) -> subprocess.Popen:  # type: ignore[type-arg]
-    exe = Path(sys.executable).parent / "chroma"
-    proc = subprocess.Popen([str(exe), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    import httpx
-
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("chroma run did not start")
-
-
 @pytest.mark.server
 def test_chroma_server_mode_ingest_query_and_outage(tmp_path: Path) -> None:
     port = free_port()
-    server = _start_chroma(tmp_path / "server-data", port)
+    server = start_chroma(tmp_path / "server-data", port)
     try:
         settings = make_settings(tmp_path, store={"host": "127.0.0.1", "port": port, "timeout_s": 2})
         llm = QueueModel()

@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from eval.bench_scale import start_chroma
 from tests.fixtures.articles import write_articles
 from tests.fixtures.paths import ROOT, SEEDS, free_port
-from tests.real.test_reliability import _start_chroma
 
 pytestmark = [pytest.mark.real, pytest.mark.server]
 
@@ -51,7 +51,7 @@ def _wait_up(url: str, proc: subprocess.Popen, log: Path) -> None:  # type: igno
 @pytest.fixture
 def two_servers(tmp_path: Path) -> Iterator[tuple[list[str], dict[str, str]]]:
     port = free_port()
-    chroma = _start_chroma(tmp_path / "chroma-data", port)
+    chroma = start_chroma(tmp_path / "chroma-data", port)
     env = {**os.environ, "NEWSDESK_STORE__HOST": "127.0.0.1", "NEWSDESK_STORE__PORT": str(port),
            "NEWSDESK_STORE__PATH": str(tmp_path / "app"), "PYTHONUNBUFFERED": "1"}  # fmt: skip
     procs, urls = [], []
