@@ -5,6 +5,7 @@ same against a `chroma run` server on loopback instead of an embedded folder."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -109,3 +110,49 @@ def bench_scale(pipe: Pipeline, corpus: Path, questions: list[str], work: Path, 
         out[str(size)]["grow_s"] = grown
         (work / "scale-progress.json").write_text(json.dumps(out, indent=1, default=str))
     return out
+
+
+def serve_rss(store: Path, collection: str, questions: list[str], host: str | None = None, port: int = 8000) -> dict[str, Any]:
+    """Peak resident memory of a fresh `newsdesk serve` (the UI's pipeline, both models
+    loaded) over an existing store, while it answers `questions`."""
+    import threading
+
+    import httpx
+    import psutil
+
+    from eval.bench import _free_port
+
+    env = {**os.environ, "NEWSDESK_STORE__PATH": str(store), "NEWSDESK_STORE__COLLECTION": collection}
+    if host:
+        env.update({"NEWSDESK_STORE__HOST": host, "NEWSDESK_STORE__PORT": str(port)})
+    api = _free_port()
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "newsdesk"), "serve", "--port", str(api)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    peak, done = [0.0], threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            try:
+                peak[0] = max(peak[0], psutil.Process(proc.pid).memory_info().rss / 2**20)
+            except psutil.Error:
+                return
+            time.sleep(0.2)
+
+    threading.Thread(target=sample, daemon=True).start()
+    url, answered = f"http://127.0.0.1:{api}", 0
+    try:
+        deadline = time.time() + 600
+        while time.time() < deadline and proc.poll() is None:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=30).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(1)
+        for q in questions:
+            body = {"model": "newsdesk", "messages": [{"role": "user", "content": q}]}
+            answered += httpx.post(f"{url}/v1/chat/completions", json=body, timeout=600).status_code == 200
+    finally:
+        done.set()
+        proc.terminate()
+        proc.wait(timeout=60)
+    return {"peak_rss_mib": peak[0], "questions_answered": answered}
