@@ -29,7 +29,8 @@ def _rss_mib() -> float:
 
 
 def _disk_mib(*folders: Path) -> float:
-    return sum(f.stat().st_size for d in folders if d.exists() for f in d.rglob("*") if f.is_file()) / 2**20
+    roots = [d for d in folders if d.exists() and not any(o != d and o in d.parents for o in folders)]  # count nested once
+    return sum(f.stat().st_size for d in roots for f in d.rglob("*") if f.is_file()) / 2**20
 
 
 def add_one_article(pipe: Pipeline, folder: Path, n: int) -> dict[str, Any]:

@@ -68,7 +68,7 @@ def grow_store(pipe: Pipeline, target_chunks: int, seed: int = 5, batch_articles
             rng.shuffle(perm)
             vecs = vecs[perm] + nprng.normal(0, 0.02, vecs.shape).astype(np.float32)
             vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-            doc_id, n = f"synth{n:07d}", n + 1
+            doc_id, n = f"synth{target_chunks}-{n:07d}", n + 1  # new ids at each size: a later grow adds, never overwrites
             chunks = clone(doc_id, [texts[i] for i in perm], meta, f"{meta.get('title', '')} ({n})")
             firsts.append((doc_id, sum(len(v) for v in vectors)))
             batch_c += chunks

@@ -143,14 +143,14 @@ class RetrievalSettings(BaseModel):
     hybrid: bool = Field(True, description="BM25 (tantivy) fused with dense search; false: dense only.")
     candidates: int = Field(50, ge=5, le=500, description="BM25 chunks before fusion.")
     dense_chunks: int = Field(50, ge=5, le=1000, description="Nearest chunks by vector; they and BM25's are ranked by their best sentence.")
+    dense_pool: int = Field(500, ge=5, le=5000, description="Nearest chunks searched once per question; a search within an outlet or date keeps its own.")
     dense_weight: float = Field(0.2, ge=0.0, le=5.0, description="Weight of each dense list in rank fusion.")
     per_outlet: int = Field(10, ge=1, le=100, description="Extra hits searched within each outlet or date the question names.")
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal-rank-fusion constant.")
     max_chunks_per_article: int = Field(20, ge=1, le=100, description="Most chunks of one article among those retrieved.")
     context_chunks: int = Field(40, ge=1, le=200, description="The context stage selects sentences from this many top chunks.")
     context_tokens: int | None = Field(None, ge=50, le=8000, description=(
-        "Tokens of sources the LLM reads: the main latency lever on a CPU. None: the budget "
-        "measured for the bundled model in use (BUNDLED_TUNING), else 450."))
+        "Tokens of sources the LLM reads: the main latency lever on a CPU. None: the budget measured for the bundled model in use (BUNDLED_TUNING), else 450."))
     max_named_outlets: int = Field(4, ge=0, le=20, description="Outlets named in a question that get a search of their own.")
     max_named_dates: int = Field(3, ge=0, le=20, description="Days named in a question that get a search of their own.")
     max_named_months: int = Field(2, ge=0, le=20, description="Months named in a question that get a search of their own.")

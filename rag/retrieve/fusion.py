@@ -19,7 +19,7 @@ import numpy as np
 
 from rag.config import RetrievalSettings
 from rag.providers.embedding import Embedder
-from rag.retrieve.filters import Filters, both
+from rag.retrieve.filters import Filters
 from rag.retrieve.hints import QueryHints, parse_hints
 from rag.retrieve.subjects import UnknownSubjects
 from rag.retrieve.view import CorpusView
@@ -68,6 +68,7 @@ class _Searches:
         self.lex_best: dict[str, float] = {}
         self.dense_best: dict[str, float] = {}
         self.sentence_scores: dict[str, float] = {}
+        self._nearest: list[str] | None = None
 
     def lexical(self, within: Any, n: int) -> list[str]:
         out = []
@@ -76,10 +77,23 @@ class _Searches:
             out.append(cid)
         return out
 
-    def dense(self, where: dict[str, Any] | None, n: int, also: list[str]) -> list[str]:
-        """The n chunks nearest by vector and the `also` found by BM25 in the same search,
-        ranked by their best sentence."""
-        ids = [hit.id for hit in self.store.search_chunks(self.qvec, min(n, self.view.size), where)]
+    def nearest(self, pool: int) -> list[str]:
+        """The question's nearest chunks by vector, searched once, unfiltered: Chroma's
+        filtered search scans the metadata first (0.4-1.3 s per search at a million
+        chunks, against 2.5 ms for 500 unfiltered); each narrowed search keeps its own,
+        as the chunk index says (reading 500 records' metadata from Chroma costs 70 ms)."""
+        if self._nearest is None:
+            self._nearest = [h.id for h in self.store.search_chunks(self.qvec, min(pool, self.view.size))]
+        return self._nearest
+
+    def dense(self, narrowing: Narrowing, n: int, pool: int, also: list[str]) -> list[str]:
+        """The n nearest chunks that the narrowing allows and the `also` found by BM25 in the
+        same search, ranked by their best sentence."""
+        near = self.nearest(pool)
+        if not narrowing.is_everything():
+            allowed = self.view.index.which(near, narrowing.query(self.view.index))
+            near = [cid for cid in near if cid in allowed]
+        ids = near[:n]
         best = self.best_sentences(list(dict.fromkeys(ids + also)))
         return sorted(best, key=lambda cid: -best[cid])
 
@@ -109,53 +123,61 @@ class _Searches:
         return best
 
 
-def _within(index: ChunkIndex, filters: Filters, outlet: str | None = None,
-            days: tuple[int, int] | None = None) -> tuple[bool, Any]:  # fmt: skip
-    """(possible, filter query) for the caller's filters narrowed to one outlet or days."""
+@dataclass
+class Narrowing:
+    """One search's outlets and day range (the caller's filters, narrowed to an outlet or
+    a date window the question names)."""
+
+    sources: list[str]
+    lo: int | None = None
+    hi: int | None = None
+
+    def is_everything(self) -> bool:
+        return not self.sources and self.lo is None and self.hi is None
+
+    def query(self, index: ChunkIndex) -> Any:
+        return index.filter(self.sources, self.lo, self.hi)
+
+
+def narrowed(filters: Filters, outlet: str | None = None, days: tuple[int, int] | None = None) -> Narrowing | None:
+    """The caller's filters narrowed to one outlet or days; None when nothing can match."""
     sources = list(filters.sources)
     if outlet is not None:
         if sources and outlet not in sources:
-            return False, None
+            return None
         sources = [outlet]
     lo = day_number(filters.since) if filters.since else None
     hi = day_number(filters.until) if filters.until else None
     if days is not None:
         lo = days[0] if lo is None else max(lo, days[0])
         hi = days[1] if hi is None else min(hi, days[1])
-    if lo is not None and hi is not None and lo > hi:
-        return False, None
-    return True, index.filter(sources, lo, hi)
+    return None if lo is not None and hi is not None and lo > hi else Narrowing(sources, lo, hi)
 
 
 def ranked_lists(s: RetrievalSettings, searches: _Searches, hints: QueryHints, filters: Filters) -> list[Ranked]:
     """Every search of the question with its weight: BM25 and dense over the whole (filtered)
     collection, then within every outlet and date window the question names."""
     index = searches.view.index
-    where = filters.where()
     dense_w = s.dense_weight if s.hybrid else 1.0
     lists: list[Ranked] = []
 
-    def add(weight: float, narrowed: tuple[bool, Any], clause: dict[str, Any] | None, n_lex: int,
-            n_dense: int) -> None:  # fmt: skip
-        possible, within = narrowed
-        if not possible:
+    def add(weight: float, narrowing: Narrowing | None, n_lex: int, n_dense: int) -> None:
+        if narrowing is None:
             return
-        lexical = searches.lexical(within, n_lex) if s.hybrid else []
+        lexical = searches.lexical(narrowing.query(index), n_lex) if s.hybrid else []
         if s.hybrid:
             lists.append((weight, lexical))
-        lists.append((weight * dense_w, searches.dense(clause, n_dense, lexical)))
+        lists.append((weight * dense_w, searches.dense(narrowing, n_dense, s.dense_pool, lexical)))
 
-    add(1.0, _within(index, filters), where, s.candidates, s.dense_chunks)
+    add(1.0, narrowed(filters), s.candidates, s.dense_chunks)
     # A question that names outlets wants evidence from each of them, so a less-covered
     # outlet is not crowded out.
     for outlet in hints.outlets[: s.max_named_outlets]:
-        add(1.0, _within(index, filters, outlet=outlet), both({"source": outlet}, where), s.per_outlet,
-            2 * s.per_outlet)  # fmt: skip
+        add(1.0, narrowed(filters, outlet=outlet), s.per_outlet, 2 * s.per_outlet)
     # Dates the question names ("on December 6, 2023", "in October 2023") likewise.
     windows = [(d - 1, d + 1) for d in hints.days[: s.max_named_dates]] + list(hints.day_ranges[: s.max_named_months])
     for lo, hi in windows:
-        rng = {"$and": [{"published_day": {"$gte": lo}}, {"published_day": {"$lte": hi}}]}
-        add(s.date_weight, _within(index, filters, days=(lo, hi)), both(rng, where), s.per_outlet, 2 * s.per_outlet)
+        add(s.date_weight, narrowed(filters, days=(lo, hi)), s.per_outlet, 2 * s.per_outlet)
     return lists
 
 

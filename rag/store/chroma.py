@@ -305,21 +305,14 @@ class ChunkStore:
         """Sentence vectors stored (rows of replaced articles included, until a rebuild)."""
         return self.chunk_index().rows if self._index is not None else 0
 
-    def search_chunks(self, vector: np.ndarray, n: int, where: dict[str, Any] | None = None) -> list[StoredChunk]:
-        """Nearest chunks by the cosine of their vector (score = similarity), optionally filtered."""
+    def search_chunks(self, vector: np.ndarray, n: int) -> list[StoredChunk]:
+        """Nearest chunks by the cosine of their vector (score = similarity), ids only."""
         self._require()
         if n <= 0:
             return []
-        got = self._call(
-            "search",
-            self._chunks.query,
-            query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=n,
-            where=where or None,
-            include=["distances"],
-        )
-        return [StoredChunk(cid, "", {}, score=1.0 - float(dist))
-                for cid, dist in zip(got["ids"][0], got["distances"][0], strict=True)]  # fmt: skip
+        got = self._call("search", self._chunks.query, query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                         n_results=n, include=["distances"])  # fmt: skip
+        return [StoredChunk(cid, "", {}, score=1.0 - float(dist)) for cid, dist in zip(got["ids"][0], got["distances"][0], strict=True)]
 
     def sentence_vectors(self, ids: list[str]) -> tuple[list[str], np.ndarray]:
         """(ids found, embeddings) for the given sentence ids, in the order asked."""

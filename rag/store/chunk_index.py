@@ -136,6 +136,17 @@ class ChunkIndex:
         q = parts[0] if len(parts) == 1 else tantivy.Query.boolean_query([(tantivy.Occur.Must, p) for p in parts])
         return tantivy.Query.const_score_query(q, 0.0)
 
+    def which(self, ids: Sequence[str], within: Any) -> set[str]:
+        """Those of `ids` that a filter query allows."""
+        import tantivy
+
+        if not ids or not self.size:
+            return set()
+        q = tantivy.Query.term_set_query(self.schema, "id", list(ids))
+        if within is not None:
+            q = tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, within)])
+        return {self._searcher.doc(addr)["id"][0] for _, addr in self._searcher.search(q, len(ids)).hits}
+
     def doc_freq(self, word: str) -> int:
         return int(self._searcher.doc_freq("body", word))
 
