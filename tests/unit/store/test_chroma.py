@@ -70,3 +70,19 @@ def test_the_version_stamp_changes_with_every_write_and_only_then(fake_pipeline:
     (folder / "a0.txt").write_text((folder / "a0.txt").read_text() + " One more sentence here.")
     fake_pipeline.ingest([folder])
     assert fake_pipeline.store.state()[1] != v1 and json.dumps(fake_pipeline.store.state())
+
+
+def test_a_reader_sees_chunks_committed_before_the_version_stamp(fake_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    writer, reader = Pipeline(fake_settings), Pipeline(fake_settings)
+    writer.ingest([_corpus(tmp_path, 1)])
+    before = reader.retriever.view().size
+    from rag.store.chunk_index import IndexedChunk
+
+    index = writer.store.chunk_index()
+    base = index.append_vectors(index.vectors([0]))
+    meta = {"doc_id": "late", "title": "Late story", "source": "Wire", "published_day": 1, "sent_from": 0, "sent_to": 0}
+    index.add([IndexedChunk("late-0000", "A harbor storm report committed by an ingest not yet stamped.", meta, base)])
+    index.commit()  # an ingest still running, or killed before its stamp: no new version
+    index.close()
+    view = reader.retriever.view()
+    assert view.size == before + 1 and view.index.search(["harbor", "storm"], 3)[0][0] == "late-0000"
