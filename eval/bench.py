@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from eval.common import RESULTS, machine
+from eval.common import RESULTS, free_port, machine
 from rag import Pipeline, load_settings
 from rag.config import PROJECT_ROOT, Settings
 
@@ -99,7 +99,7 @@ def _query(args: argparse.Namespace, corpus: Path, settings: Settings, work: Pat
         if not args.no_llm:
             out[str(max(args.sizes))]["serve"] = serve_rss(work / "grow", "bench", questions[:3])
         return out
-    port = _free_port()
+    port = free_port()
     server = start_chroma(work / "chroma-server", port)
     try:
         pipe = Pipeline(_settings(work / "grow", store={"host": "127.0.0.1", "port": port}))
@@ -166,16 +166,8 @@ def bench_memory(corpus: Path, work: Path) -> dict[str, float]:
     env = {**os.environ, "NEWSDESK_STORE__PATH": str(work / "mem-store"), "NEWSDESK_STORE__COLLECTION": "bench"}
     out = {"ingest_corpus_peak_mib": _peak_rss_of([exe, "ingest", str(corpus)], env)}
     env_ui = {**env, "NEWSDESK_UI__PORT": "0"}
-    out["ui_with_models_mib"] = _peak_rss_of([exe, "ui", "--port", str(_free_port())], env_ui, ready="Newsdesk is running")
+    out["ui_with_models_mib"] = _peak_rss_of([exe, "ui", "--port", str(free_port())], env_ui, ready="Newsdesk is running")
     return out
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # ---------------------------------------------------------------- report

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from eval.common import free_port
 from eval.grow import grow_store
 from eval.metrics import percentiles
 from rag import Pipeline
@@ -125,12 +126,10 @@ def serve_rss(store: Path, collection: str, questions: list[str], host: str | No
     import httpx
     import psutil
 
-    from eval.bench import _free_port
-
     env = {**os.environ, "NEWSDESK_STORE__PATH": str(store), "NEWSDESK_STORE__COLLECTION": collection}
     if host:
         env.update({"NEWSDESK_STORE__HOST": host, "NEWSDESK_STORE__PORT": str(port)})
-    api = _free_port()
+    api = free_port()
     proc = subprocess.Popen([str(Path(sys.executable).parent / "newsdesk"), "serve", "--port", str(api)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     peak, done = [0.0], threading.Event()

@@ -62,3 +62,12 @@ def machine() -> str:
     cpu = f"{platform.machine()} {os.cpu_count()} cores ({cpu_flags()})"
     return f"{cpu}, {psutil.virtual_memory().total / 2**30:.0f} GiB, {platform.platform(terse=True)}"
 
+
+
+def free_port() -> int:
+    """A free TCP port on loopback (for the servers the benchmarks start)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
