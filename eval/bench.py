@@ -89,27 +89,25 @@ def bench_ingest(corpus: Path, work: Path) -> dict[str, Any]:
 
 
 def _query(args: argparse.Namespace, corpus: Path, settings: Settings, work: Path) -> dict[str, Any]:
+    from contextlib import ExitStack
+
     from eval.bench_scale import bench_scale, serve_rss, start_chroma
 
     questions = [q["query"] for q in json.loads((settings.multihop_dir / "queries-dev.json").read_text())][:100]
-    if not args.server:
-        if (work / "ingest" / "newsdesk").exists():  # start from the store just built: saves a full ingest
+    server: dict[str, Any] = {}
+    with ExitStack() as stack:
+        if args.server:
+            server = {"host": "127.0.0.1", "port": free_port()}
+            proc = start_chroma(work / "chroma-server", server["port"])
+            stack.callback(proc.wait, timeout=60)
+            stack.callback(proc.terminate)
+        elif (work / "ingest" / "newsdesk").exists():  # start from the store just built: saves a full ingest
             shutil.copytree(work / "ingest" / "newsdesk", work / "grow")
-        out = bench_scale(Pipeline(_settings(work / "grow")), corpus, questions, work, args.sizes, not args.no_llm)
-        if not args.no_llm:
-            out[str(max(args.sizes))]["serve"] = serve_rss(work / "grow", "bench", questions[:3])
-        return out
-    port = free_port()
-    server = start_chroma(work / "chroma-server", port)
-    try:
-        pipe = Pipeline(_settings(work / "grow", store={"host": "127.0.0.1", "port": port}))
+        pipe = Pipeline(_settings(work / "grow", store=server))
         out = bench_scale(pipe, corpus, questions, work, args.sizes, not args.no_llm)
         if not args.no_llm:
-            out[str(max(args.sizes))]["serve"] = serve_rss(work / "grow", "bench", questions[:3], "127.0.0.1", port)
+            out[str(max(args.sizes))]["serve"] = serve_rss(work / "grow", "bench", questions[:3], **server)
         return out
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
 
 def _lexical(corpus: Path, work: Path, settings: Settings, sizes: list[int]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from rag.answer.safety import WITHHELD, clean_passage, hostile, safe_label
 from rag.config import ContextSettings
 from rag.retrieve.fusion import Retrieval, RetrievedChunk
 from rag.retrieve.lexical import TermWeights, sentence_bm25
-from rag.store.layout import sentence_id, sentences_of_chunk
+from rag.store.layout import sentence_id, sentences_of_chunk, split_sentence_id
 from rag.text.terms import terms
 from rag.text.tokens import count_tokens
 from rag.types import Source
@@ -92,7 +92,7 @@ def _hostile_ids(first: dict[str, tuple[int, int, str]]) -> set[str]:
     """Ids of the candidate sentences that address the model (safety.hostile, per article)."""
     by_doc: dict[str, dict[int, str]] = {}
     for sid, (_, pos, text) in first.items():
-        by_doc.setdefault(sid.rsplit("-s", 1)[0], {})[pos] = text
+        by_doc.setdefault(split_sentence_id(sid)[0], {})[pos] = text
     return {sentence_id(doc, pos) for doc, texts in by_doc.items() for pos in hostile(texts)}
 
 

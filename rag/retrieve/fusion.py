@@ -103,14 +103,12 @@ class _Searches:
             self.docs.update(self.view.index.get(missing))
 
     def best_sentences(self, ids: list[str]) -> dict[str, float]:
-        """Each chunk's best sentence cosine (chunks not in the chunk index are left out)."""
+        """Each chunk's best sentence cosine (chunks not in the chunk index are left out);
+        a chunk found by several searches of the question is scored once."""
         self.fetch(ids)
-        chunks = [self.docs[cid] for cid in ids if cid in self.docs]
-        if not chunks:
-            return {}
+        chunks = [self.docs[cid] for cid in ids if cid in self.docs and cid not in self.dense_best]
         rows = [c.rows() for c in chunks]
-        sims = self.view.index.vectors(np.concatenate(rows)) @ self.qvec
-        best: dict[str, float] = {}
+        sims = self.view.index.vectors(np.concatenate(rows)) @ self.qvec if rows else np.zeros(0)
         at = 0
         for c, r in zip(chunks, rows, strict=True):
             part = sims[at : at + len(r)]
@@ -118,9 +116,8 @@ class _Searches:
             doc, first = str(c.meta.get("doc_id", "")), int(c.meta.get("sent_from", 0))
             for k, sim in enumerate(part):
                 self.sentence_scores[sentence_id(doc, first + k)] = float(sim)
-            best[c.id] = float(part.max()) if len(part) else -1.0
-            self.dense_best[c.id] = max(self.dense_best.get(c.id, -1.0), best[c.id])
-        return best
+            self.dense_best[c.id] = float(part.max()) if len(part) else -1.0
+        return {cid: self.dense_best[cid] for cid in ids if cid in self.dense_best}
 
 
 @dataclass

@@ -23,7 +23,7 @@ from rag.config import StoreSettings
 from rag.errors import EmbeddingMismatch, StoreUnavailable
 from rag.store.chunk_index import ChunkIndex, IndexedChunk, drop
 from rag.store.client import connect, reopen
-from rag.store.layout import INDEX_FORMAT
+from rag.store.layout import INDEX_FORMAT, split_sentence_id
 from rag.store.state import NO_VECTOR, StoreState, call, collection_names
 from rag.text.dates import day_number
 from rag.types import Article, Chunk
@@ -317,8 +317,8 @@ class ChunkStore:
     def sentence_vectors(self, ids: list[str]) -> tuple[list[str], np.ndarray]:
         """(ids found, embeddings) for the given sentence ids, in the order asked."""
         index = self.chunk_index()
-        docs = {sid.rsplit("-s", 1)[0] for sid in ids}
-        bases = {str(c.meta.get("doc_id", "")): c.base for c in index.of_articles(docs).values()}
-        found = [sid for sid in ids if sid.rsplit("-s", 1)[0] in bases]
-        rows = np.array([bases[sid.rsplit("-s", 1)[0]] + int(sid.rsplit("-s", 1)[1]) for sid in found], dtype=np.int64)
+        where = {sid: split_sentence_id(sid) for sid in ids}
+        bases = {str(c.meta.get("doc_id", "")): c.base for c in index.of_articles(d for d, _ in where.values()).values()}
+        found = [sid for sid in ids if where[sid][0] in bases]
+        rows = np.array([bases[where[sid][0]] + where[sid][1] for sid in found], dtype=np.int64)
         return found, index.vectors(rows)

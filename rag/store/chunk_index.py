@@ -64,6 +64,15 @@ def _schema() -> Any:
     return sb.build()
 
 
+def _within(query: Any, within: Any) -> Any:
+    """`query` restricted by a filter query (None: unrestricted)."""
+    import tantivy
+
+    if within is None:
+        return query
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, within)])
+
+
 def body_terms(title: str, source: str, text: str) -> list[str]:
     """What BM25 matches: the chunk with its title and outlet (the strongest single
     retriever on MultiHop dev, docs/EVALUATION.md)."""
@@ -116,9 +125,7 @@ class ChunkIndex:
             return []
         q = tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, "body", w))
                                           for w in words])  # fmt: skip
-        if within is not None:
-            q = tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, within)])
-        hits = self._searcher.search(q, n).hits
+        hits = self._searcher.search(_within(q, within), n).hits
         return [(self._searcher.doc(addr)["id"][0], float(score)) for score, addr in hits]
 
     def filter(self, sources: Iterable[str] = (), day_from: int | None = None, day_to: int | None = None) -> Any:
@@ -142,9 +149,7 @@ class ChunkIndex:
 
         if not ids or not self.size:
             return set()
-        q = tantivy.Query.term_set_query(self.schema, "id", list(ids))
-        if within is not None:
-            q = tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Must, within)])
+        q = _within(tantivy.Query.term_set_query(self.schema, "id", list(ids)), within)
         return {self._searcher.doc(addr)["id"][0] for _, addr in self._searcher.search(q, len(ids)).hits}
 
     def doc_freq(self, word: str) -> int:

@@ -33,3 +33,13 @@ def chunk_id(doc_id: str, index: int, text: str) -> str:
 
 def sentence_id(doc_id: str, pos: int) -> str:
     return f"{doc_id}-s{pos:05d}"
+
+
+def split_sentence_id(sid: str) -> tuple[str, int]:
+    """(doc_id, position) of a sentence id.
+
+    >>> split_sentence_id(sentence_id("a1-b2", 7))
+    ('a1-b2', 7)
+    """
+    doc, pos = sid.rsplit("-s", 1)
+    return doc, int(pos)
