@@ -161,7 +161,7 @@ def cmd_corpus(args: argparse.Namespace) -> int:
 
 def cmd_settings(args: argparse.Namespace) -> int:
     """Every setting with its description and default, as a `.env` file."""
-    from rag.config import env_example
+    from rag.env_example import env_example
 
     print(env_example(), end="")
     return 0

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.config import PROJECT_ROOT, Settings, env_example, load_settings
+from rag.config import PROJECT_ROOT, Settings, load_settings
+from rag.env_example import env_example
 
 
 def test_env_example_is_generated_from_the_settings() -> None:
