@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import time
 from pathlib import Path
 from typing import Any, cast
 
@@ -100,7 +101,7 @@ def probe(pipe: Pipeline, items: list[GoldenItem]) -> list[dict[str, Any]]:
             continue
         p = min(math.exp(lp["NOT"]), 1 - 1e-12)
         gold = normalise(it.answers[0]) if it.answerable and it.is_yes_no else None
-        rows.append({"id": it.id, "answerable": it.answerable, "yes_no": is_yes_no(it.question), "gold": gold,
+        rows.append({"id": it.id, "question": it.question, "answerable": it.answerable, "yes_no": is_yes_no(it.question), "gold": gold,
                      "not_found": math.log(max(p, 1e-12)) - math.log1p(-p), "yes_minus_no": lp["Yes"] - lp["No"]})  # fmt: skip
     return rows
 
@@ -140,6 +141,11 @@ def calibrate_model(limit: int, seed: int, max_false: float, overrides: dict[str
     pipe.ingest([base.multihop_dir / "corpus.json"])
     rows = probe(pipe, items)
     out = {"not_found_threshold": pick_not_found(rows, max_false), "yes_no_threshold": pick_yes_no(rows)}
+    saved = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-calibrate-{pipe.llm.name}"
+    saved.mkdir(parents=True, exist_ok=True)
+    (saved / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (saved / "thresholds.json").write_text(json.dumps({**out, "max_false": max_false, "questions": len(items)}, indent=1))
+    print(f"the log-odds of every dev question: {saved / 'rows.jsonl'}")
     print(f"for {pipe.llm.name}: {json.dumps(out)}; set them in BUNDLED_TUNING (rag/config.py), or with "
           "NEWSDESK_REFUSAL__NOT_FOUND_THRESHOLD and NEWSDESK_LLM__YES_NO_THRESHOLD")  # fmt: skip
     return out

@@ -23,7 +23,8 @@ PUBLISHED = [
 PAPER_ANSWER_ACCURACY = {"GPT-4": 0.56, "Claude-2.1": 0.52, "ChatGPT": 0.44, "Mixtral": 0.32, "Llama-2-70B": 0.28}
 
 RETRIEVAL_KEYS = ["hits@4", "hits@10", "mrr@10", "all_articles@4", "all_articles@10",
-                  "facts@500", "all_facts@500", "facts@1000", "all_facts@1000", "facts@2000", "all_facts@2000"]  # fmt: skip
+                  "facts@500", "all_facts@500", "facts@1000", "all_facts@1000", "facts@2000", "all_facts@2000",
+                  "answer_in_context"]  # fmt: skip
 
 
 def _mean(values: list[float]) -> float | None:

@@ -77,6 +77,8 @@ def run_newsdesk_item(pipe: Pipeline, item: GoldenItem, retrieval_only: bool) ->
         "over_budget": over_budget,
     }
     rec.update(score_retrieval(item, texts, urls, contexts))
+    if item.answerable and item.answers and not item.is_yes_no:  # the answer is there to be read
+        rec["answer_in_context"] = float(M.contains(product_ctx.as_prompt_text(), item.answers))
     if retrieval_only:
         return rec
     history = converse(pipe, item, rec)
