@@ -41,36 +41,37 @@ def is_yes_no(question: str) -> bool:
     return not _WH.match(question) and bool(_YES_NO.search(question))
 
 
-def build_messages(question: str, context: Context, system: str = prompts.SYSTEM, *,
+def build_messages(question: str, context: Context, system: str | None = None, *,
                    offer_not_found: bool = True) -> list[Message]:  # fmt: skip
     """The prompt. "NOT FOUND" is offered only where the model's judgement of it is read and
     calibrated: a small model free to reply so (behind an OpenAI-compatible server) takes it
     for questions its sources do answer, and the draft and citation checks refuse without it."""
-    hint = prompts.HINT_YES_NO if is_yes_no(question) else prompts.HINT_OPEN
-    if offer_not_found:
-        hint += " " + prompts.HINT_NOT_FOUND
+    if system is None:
+        system = prompts.system_prompt(judged=offer_not_found)
+    hint = prompts.HINT_YES_NO if is_yes_no(question) else ""
     user = prompts.USER.format(sources=prompts.format_sources(context.sources), question=question, hint=hint)
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def fit_context(question: str, context: Context, llm: ChatModel, max_tokens: int) -> tuple[Context, str]:
+def fit_context(question: str, context: Context, llm: ChatModel, max_tokens: int, judged: bool) -> tuple[Context, str]:
     """The context and system prompt that fit the model's context window with the answer:
     the worked examples go first (a small window), then the last sources, sentence by sentence."""
 
     def needed(ctx: Context, system: str) -> int:
-        msgs = build_messages(question, ctx, system)  # with the longer hint: fits either way
+        msgs = build_messages(question, ctx, system)
         return sum(llm.count_tokens(m["content"]) + 8 for m in msgs) + max_tokens
 
-    if needed(context, prompts.SYSTEM) <= llm.n_ctx:
-        return context, prompts.SYSTEM
+    full, rules = prompts.system_prompt(judged), prompts.system_prompt(judged, examples=False)
+    if needed(context, full) <= llm.n_ctx:
+        return context, full
     sources = list(context.sources)
-    while sources and needed(replace(context, sources=sources), prompts.RULES) > llm.n_ctx:
+    while sources and needed(replace(context, sources=sources), rules) > llm.n_ctx:
         last = sources[-1]
         if len(last.sentences) > 1:  # an article's sentences go one by one, then the article
             sources[-1] = replace(last, sentences=last.sentences[:-1], positions=last.positions[:-1])
         else:
             sources.pop()
-    return replace(context, sources=sources), prompts.RULES
+    return replace(context, sources=sources), rules
 
 
 @dataclass
@@ -137,14 +138,14 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
              similarity: Similarity | None = None) -> Iterator[Token | Answer]:  # fmt: skip
     """Stream the model's tokens, then yield the checked `Answer` (or a refusal) last."""
     asked = prompt_question or question
-    context, system = fit_context(asked, context, llm, g.max_tokens)
+    judged = llm.reads_logits and policy.settings.not_found_threshold is not None
+    context, system = fit_context(asked, context, llm, g.max_tokens, judged)
     evidence = Evidence(question, context, window=llm.n_ctx)
     if why := policy.reason("prompt", evidence):
         timings["total"] = time.perf_counter() - started
         yield make_answer(question, context, timings, refusal=why)
         return
     draft = Draft(model=llm.name)
-    judged = llm.reads_logits and policy.settings.not_found_threshold is not None
     messages = build_messages(asked, context, system, offer_not_found=judged)
     t_gen = time.perf_counter()
     read_first_token(draft, llm, messages, question, g)

@@ -22,7 +22,14 @@ Rules:
 - End every sentence with the number of the source it comes from, like [1].
 - Use only facts written in the sources.
 - If sources disagree, say so and cite each, newest first, with its date.
-- A Yes/No question often makes several claims about several reports. Answer Yes only if the sources support every claim. If one claim is not what its report says, answer No."""
+- A Yes/No question often makes several claims about several reports. Answer Yes only if the sources support every claim. If one claim is not what its report says, answer No.
+- Begin with the answer itself (a name, number or short phrase), then the supporting fact."""
+
+# Offered only where the model's judgement of it is read and calibrated (generate.py): the
+# log-odds of this reply's first token. The worked near misses (a count of another thing, a
+# date the source does not give) taught the 1.5B to tell them from answerable questions on
+# the dev tuning questions (docs/EVALUATION.md); in the cached prefix they cost nothing per question.
+RULE_NOT_FOUND = "- If the sources do not give the answer to exactly this question, write only: NOT FOUND."
 
 EXAMPLES = """Example
 Sources:
@@ -41,21 +48,34 @@ Answer: Yes, the council voted to add 40 km of bike lanes [1], and the mayor sai
 Question: Which city official spoke about the bike lane budget, according to the Daily Ledger?
 Answer: The mayor [2]. The mayor said the bike lane budget would be halved next year [2]."""
 
-SYSTEM = f"{RULES}\n\n{EXAMPLES}"
+EXAMPLES_NOT_FOUND = """Question: How many km of bike lanes did the council remove?
+Answer: NOT FOUND
 
+Question: When will the new bike lanes open?
+Answer: NOT FOUND"""
+
+
+def system_prompt(judged: bool, examples: bool = True) -> str:
+    """The fixed system prompt; `judged`: NOT FOUND is a reply the model is offered."""
+    rules = f"{RULES}\n{RULE_NOT_FOUND}" if judged else RULES
+    if not examples:  # a small window: the rules alone
+        return rules
+    return f"{rules}\n\n{EXAMPLES}\n\n{EXAMPLES_NOT_FOUND}" if judged else f"{rules}\n\n{EXAMPLES}"
+
+
+SYSTEM = system_prompt(judged=False)
+SYSTEM_JUDGED = system_prompt(judged=True)
+
+# Only the Yes/No hint is asked per question, next to the question: in the system prompt it
+# ranked the 1.5B's Yes/No log-odds worse on dev, and told "Yes or No" there, the 1.5B
+# answered "Yes." to "Which company...?". Everything else is in the cached system prompt.
 USER = """Sources:
 {sources}
 
-Question: {question}
-{hint}"""
-
-# The answer's first words, by kind of question (decided in code, not left to the model:
-# told "Yes or No" in the system prompt, the 1.5B answered "Yes." to "Which company...?").
-HINT_YES_NO = "Begin with Yes or No, then give the fact from the sources that decides it."
-HINT_OPEN = "Begin with the answer itself (a name, number or short phrase), then the supporting fact."
-# Lets the model say the sources lack the answer. Its probability of starting so is read as
-# the model's judgement (rag/answer/generate.py); once it is to answer, it cannot start so.
-HINT_NOT_FOUND = "If the sources do not give the answer, write only: NOT FOUND."
+Question: {question}{hint}"""
+HINT_YES_NO = "\nBegin with Yes or No, then give the fact from the sources that decides it."
+# The first token of the NOT FOUND reply: its probability is read as the model's judgement
+# (rag/answer/generate.py); once the model is to answer, it cannot start so.
 NOT_FOUND_WORD = "NOT"
 
 

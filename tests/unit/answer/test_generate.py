@@ -76,4 +76,5 @@ def test_not_found_is_offered_only_where_the_models_judgement_is_read(seeded_wit
     llm = QueueModel("16 settlements had been bombarded near Bakhmut [1].")  # reads no logits, like an OpenAI server
     ans = seeded_with(llm).ask(Q)
     assert not ans.refused and llm.calls
-    assert "NOT FOUND" not in llm.prompts[-1] and "Begin with the answer" in llm.prompts[-1]
+    prompt = "\n".join(m["content"] for m in llm.calls[-1])  # the system prompt and the question's
+    assert "NOT FOUND" not in prompt and "Begin with the answer" in prompt
