@@ -34,7 +34,7 @@ def default_env_file() -> Path:
 # targets on 2 CPU cores, and the Yes/No threshold calibrated with `newsdesk eval calibrate
 # --yes-no` (how each was chosen, with the figures: docs/EVALUATION.md).
 BUNDLED_TUNING: dict[str, dict[str, float]] = {
-    "qwen2.5-coder-1.5b": {"context_tokens": 200, "yes_no_threshold": 0.515, "not_found_threshold": 0.61},
+    "qwen2.5-coder-1.5b": {"context_tokens": 200, "yes_no_threshold": 0.621, "not_found_threshold": 0.08},
     "qwen2.5-coder-0.5b": {"context_tokens": 330, "yes_no_threshold": -1.28},
 }
 DEFAULT_CONTEXT_TOKENS = 450
@@ -169,6 +169,8 @@ class ContextSettings(BaseModel):
     rank_decay: float = Field(0.1, ge=0.0, le=10.0, description="How fast the rank prior falls with the chunk's rank.")
     outlet_weight: float = Field(0.8, ge=0.0, le=10.0, description="Boost for a sentence from an outlet the question names.")
     date_weight: float = Field(0.6, ge=0.0, le=10.0, description="Boost for a sentence from a day the question names (±1).")
+    answer_type_weight: float = Field(0.3, ge=0.0, le=10.0, description=(
+        "Boost for a sentence that holds the kind of answer asked for: a number for 'how many/old/much', a date for 'when'."))
     decompose: bool = Field(True, description="Take the best sentences for each part of a multi-part question first.")
     part_sentences: int = Field(2, ge=1, le=10, description="Sentences taken first for each part.")
     evidence_tokens: int = Field(450, ge=50, le=8000, description=(

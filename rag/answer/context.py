@@ -23,6 +23,7 @@ from rag.config import ContextSettings
 from rag.retrieve.fusion import Retrieval, RetrievedChunk
 from rag.retrieve.lexical import TermWeights, sentence_bm25
 from rag.store.layout import sentence_id, sentences_of_chunk, split_sentence_id
+from rag.text.answer_type import asked_type, holds
 from rag.text.terms import terms
 from rag.text.tokens import count_tokens
 from rag.types import Source
@@ -96,13 +97,17 @@ def _hostile_ids(first: dict[str, tuple[int, int, str]]) -> set[str]:
     return {sentence_id(doc, pos) for doc, texts in by_doc.items() for pos in hostile(texts)}
 
 
-def score(c: Candidates, idf: dict[str, float], retrieval: Retrieval, w: ContextSettings) -> None:
-    """Lexical + dense + the chunk's rank, plus boosts for the outlet and date the question names."""
+def score(c: Candidates, question: str, idf: dict[str, float], retrieval: Retrieval, w: ContextSettings) -> None:
+    """Lexical + dense + the chunk's rank, plus boosts for the outlet and date the question names
+    and for holding the kind of answer it asks for (a number, a date)."""
     lex = sentence_bm25(idf, c.toks)
     c.lex = lex / (lex.max() + 1e-9) if lex.size and lex.max() > 0 else lex
     c.dense = c.vecs @ retrieval.query_vector if c.vecs.size else np.zeros(len(c.ids))
     prior = np.array([1.0 / (1.0 + w.rank_decay * r) for r in c.rank])
     c.score = w.lexical_weight * c.lex + w.dense_weight * c.dense + w.rank_weight * prior
+    kind = asked_type(question) if w.answer_type_weight else ""
+    if kind:
+        c.score += w.answer_type_weight * np.array([holds(kind, t) for t in c.texts], dtype=float)
     hints = retrieval.hints
     if hints.outlets:
         c.score += w.outlet_weight * np.array([m.get("source") in hints.outlets for m in c.metas], dtype=float)
@@ -217,7 +222,7 @@ def build_context(question: str, retrieval: Retrieval, sentence_vectors: Sentenc
     c = gather(retrieval, sentence_vectors, max_chunks)
     if not c.ids:
         return Context([], 0, 0.0, 0.0, c.flagged)
-    score(c, idf, retrieval, settings)
+    score(c, question, idf, retrieval, settings)
     selector = Selector(c, reading_order(c, question, idf, lexical, embed, settings))
     picked = selector.select(budget_tokens)
     # The refusal floor measures the evidence available, not what fits a short prompt: it
