@@ -100,7 +100,8 @@ def render_markdown(summary: dict[str, Any], compare: dict[str, Any] | None) -> 
     md.append(f"- LLM: {meta['llm']}{' (not used: retrieval only)' if meta['retrieval_only'] else ''}; embedding: {meta['embedding']}")
     md.append(f"- chunking: {meta['chunking']}; corpus chunks: {meta.get('chunks')}; overrides: {meta.get('overrides') or 'none'}")
     if meta.get("context_budget"):
-        md.append(f"- sources budget: {meta['context_budget']} tokens; Yes/No threshold: {meta.get('yes_no_threshold')}")
+        md.append(f"- sources budget: {meta['context_budget']} tokens; Yes/No threshold: {meta.get('yes_no_threshold')}; "
+                  f"'NOT FOUND' threshold: {(meta.get('refusal') or {}).get('not_found_threshold')}")
     md.append("")
     cols = ["overall", *by_type]
     groups = [overall, *by_type.values()]

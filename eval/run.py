@@ -24,7 +24,7 @@ from eval import metrics as M
 from eval.common import RESULTS, eval_settings, machine, sample
 from eval.golden import GoldenItem, GoldenSet, load_set
 from rag import Answer, Pipeline, Settings, load_settings
-from rag.config import context_budget
+from rag.config import context_budget, refusal_settings
 
 BUDGETS = (500, 1000, 2000)
 RETRIEVE_K = 10
@@ -242,7 +242,7 @@ def run_meta(args: argparse.Namespace, gs: GoldenSet, settings: Settings, overri
         "questions": n, "limit": args.limit, "seed": args.seed,
         "llm": f"{settings.llm.provider}:{settings.llm.model}", "embedding": settings.embedding.label(),
         "chunking": settings.chunking.model_dump(), "retrieval": settings.retrieval.model_dump(),
-        "refusal": settings.refusal.model_dump(), "context_budget": context_budget(settings),
+        "refusal": refusal_settings(settings).model_dump(), "context_budget": context_budget(settings),
         "yes_no_threshold": settings.llm.verdict_threshold(), "overrides": overrides, **extra,
         "machine": machine(), "date": datetime.now().isoformat(timespec="seconds"),
     }  # fmt: skip
