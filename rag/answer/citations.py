@@ -104,7 +104,8 @@ def ground(sentence_terms: set[str], claim: set[str], sources: list[Source]) -> 
 def _literal_support(sentence: str, sources: list[Source]) -> tuple[float, str, dict[int, str]]:
     """An answer with no content term ("U.S.", "No.") is supported only by a cited sentence
     that holds it as written; without this it would pass with an arbitrary quote."""
-    literal = re.sub(r"[\s.!?]+$", "", sentence).strip().lower()
+    # "The U.S." stands in "a U.S.-led group": the article before the answer is not part of it.
+    literal = re.sub(r"^(the|a|an)\s+", "", re.sub(r"[\s.!?]+$", "", sentence).strip().lower())
     quotes = {p.n: next((w for w in p.sentences if literal and literal in w.lower()), "") for p in sources}
     if literal and any(quotes.values()):
         return 1.0, "", {n: q for n, q in quotes.items() if q}

@@ -52,3 +52,7 @@ def test_an_answer_with_no_content_word_must_stand_in_the_cited_sentence_as_writ
     assert ok.supported and "U.S.-led" in ok.quotes[1]
     (bad,) = CitationChecker("Which country led the group?").check("U.K [1].", {1: src})
     assert not bad.supported
+    (the,) = CitationChecker("Which country led the group?").check("The U.S. [1].", {1: src})
+    assert the.supported, the.reason  # its leading "The" is not part of what must stand there
+    (the_bad,) = CitationChecker("Which country led the group?").check("The U.K. [1].", {1: src})
+    assert not the_bad.supported
