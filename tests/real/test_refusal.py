@@ -20,8 +20,6 @@ def test_a_reworded_question_is_answered_with_a_citation(real_pipeline) -> None:
     assert ans.citations and all(c.supported for c in ans.citations)
 
 
-@pytest.mark.xfail(strict=True, reason="known (#13): the 1.5B cites the next sentence, on military aid, "
-                   "though the aircraft sentence is in its source")
 def test_a_reworded_question_gets_the_sentence_that_answers_it(real_pipeline) -> None:  # type: ignore[no-untyped-def]
     ans = query("What did the NATO chief say about sending fighter jets to Ukraine?", pipeline=real_pipeline)
     assert any("aircraft" in c.quote for c in ans.citations)
