@@ -166,8 +166,9 @@ class Pipeline:
         k = self.settings.retrieval.top_k if top_k is None else int(top_k)
         return q, max(1, min(k, MAX_TOP_K))
 
-    def retrieve(self, question: str, top_k: int | None = None, filters: Filters | None = None) -> Retrieval:
-        return self.retriever.retrieve(question, top_k, filters)
+    def retrieve(self, question: str, top_k: int | None = None, filters: Filters | None = None,
+                 asked: str | None = None) -> Retrieval:  # fmt: skip
+        return self.retriever.retrieve(question, top_k, filters, asked=asked)
 
     def context_for(self, question: str, retrieval: Retrieval, budget: int | None = None) -> Context:
         s = self.settings
@@ -197,7 +198,9 @@ class Pipeline:
         q, k = self.validate(question, top_k)
         generation = self._generation(temperature)
         search_q, prompt_q = rewrite_follow_up(q, history)
-        retrieval = self.retrieve(search_q, k, filters)
+        # A follow-up's search carries the earlier answer; outlets, dates and names are the person's.
+        asked = f"{prompt_q} {history[-1][0]}" if history and search_q != q else None
+        retrieval = self.retrieve(search_q, k, filters, asked=asked)
         t_ctx = time.perf_counter()
         context = self.context_for(search_q, retrieval)
         timings = {**retrieval.timings, "context": time.perf_counter() - t_ctx}

@@ -225,14 +225,16 @@ class Retriever:
             return self._view
 
     def retrieve(self, question: str, top_k: int | None = None, filters: Filters | None = None,
-                 depth: int | None = None) -> Retrieval:  # fmt: skip
-        """Rank chunks for `question`; returns at least `depth` (default: the context depth)."""
+                 depth: int | None = None, asked: str | None = None) -> Retrieval:  # fmt: skip
+        """Rank chunks for `question`; returns at least `depth` (default: the context depth).
+        `asked`: the person's own words when `question` adds others (a follow-up's search
+        carries the earlier answer, the model's text): only they name outlets, dates and people."""
         s = self.settings
         depth = max(top_k or s.top_k, depth or s.context_chunks)
         t0 = time.perf_counter()
         view = self.view()
-        hints = parse_hints(question, view.matcher)
-        unknown = view.subjects.unknown(question) if self.check_names and view.size else UnknownSubjects()
+        hints = parse_hints(asked or question, view.matcher)
+        unknown = view.subjects.unknown(asked or question) if self.check_names and view.size else UnknownSubjects()
         t1 = time.perf_counter()
         qvec = self.embedder.embed_query(question)
         t2 = time.perf_counter()

@@ -37,3 +37,15 @@ def test_another_reference_gets_the_earlier_question_but_not_its_answer() -> Non
     _, prompt_q = rewrite_follow_up("Who has to get them in?", [("Which supplies are needed?", "Ammunition and fuel [1].")])
     assert prompt_q == "Who has to get them in? (This follows the question: Which supplies are needed?)"
 
+
+
+def test_the_earlier_answer_names_no_outlet_and_no_person_for_the_follow_up(seeded_fake_pipeline) -> None:  # type: ignore[no-untyped-def]
+    """The model's earlier answer is searched with, but only the person's words narrow the
+    search or are checked for names: "from Reuters Tokyo" or "Olaf Scholz" in an answer
+    must not refuse the next question."""
+    hist = [("Where did the defense ministers meet?", "In Brussels, according to a report from Reuters Tokyo, said Olaf Scholz [1].")]
+    ans = seeded_fake_pipeline.ask("On what day?", history=hist)
+    assert "Scholz" in ans.retrieval_query
+    assert "Scholz" not in ans.refusal_reason and "Reuters" not in ans.refusal_reason
+    asked_outright = seeded_fake_pipeline.ask("What did Olaf Scholz say on what day?")
+    assert asked_outright.refused and "Olaf Scholz" in asked_outright.refusal_reason  # the check itself still works
