@@ -106,7 +106,9 @@ def _literal_support(sentence: str, sources: list[Source]) -> tuple[float, str, 
     that holds it as written; without this it would pass with an arbitrary quote."""
     # "The U.S." stands in "a U.S.-led group": the article before the answer is not part of it.
     literal = re.sub(r"^(the|a|an)\s+", "", re.sub(r"[\s.!?]+$", "", sentence).strip().lower())
-    quotes = {p.n: next((w for w in p.sentences if literal and literal in w.lower()), "") for p in sources}
+    # As a whole word: "S" is not supported by every sentence with an s in it.
+    pattern = re.compile(rf"(?<!\w){re.escape(literal)}(?!\w)") if literal else None
+    quotes = {p.n: next((w for w in p.sentences if pattern and pattern.search(w.lower())), "") for p in sources}
     if literal and any(quotes.values()):
         return 1.0, "", {n: q for n, q in quotes.items() if q}
     return 0.0, f"'{sentence}' is not in the cited passage", {}

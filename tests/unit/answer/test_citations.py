@@ -56,3 +56,6 @@ def test_an_answer_with_no_content_word_must_stand_in_the_cited_sentence_as_writ
     assert the.supported, the.reason  # its leading "The" is not part of what must stand there
     (the_bad,) = CitationChecker("Which country led the group?").check("The U.K. [1].", {1: src})
     assert not the_bad.supported
+    plain = _src(1, "Stoltenberg said fighter jets are not urgent.", "Ministers met in Brussels.")
+    (letter,) = CitationChecker("Which model has both?").check("S [1]", {1: plain})
+    assert not letter.supported  # a letter inside words is not the answer standing there
