@@ -76,8 +76,7 @@ class Pipeline:
         with self._lock:
             if self._llm is None:
                 self._llm = make_chat_model(self.settings.llm, self.settings.cache_dir)
-                judged = self._llm.reads_logits and self.refusal.settings.not_found_threshold is not None
-                self._llm.warm(prompts.system_prompt(judged))
+                self._llm.warm(prompts.system_prompt(self.refusal.judges(self._llm.reads_logits)))
             return self._llm
 
     @property

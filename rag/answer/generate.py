@@ -138,7 +138,7 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
              similarity: Similarity | None = None) -> Iterator[Token | Answer]:  # fmt: skip
     """Stream the model's tokens, then yield the checked `Answer` (or a refusal) last."""
     asked = prompt_question or question
-    judged = llm.reads_logits and policy.settings.not_found_threshold is not None
+    judged = policy.judges(llm.reads_logits)
     context, system = fit_context(asked, context, llm, g.max_tokens, judged)
     evidence = Evidence(question, context, window=llm.n_ctx)
     if why := policy.reason("prompt", evidence):

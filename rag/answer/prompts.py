@@ -63,9 +63,6 @@ def system_prompt(judged: bool, examples: bool = True) -> str:
     return f"{rules}\n\n{EXAMPLES}\n\n{EXAMPLES_NOT_FOUND}" if judged else f"{rules}\n\n{EXAMPLES}"
 
 
-SYSTEM = system_prompt(judged=False)
-SYSTEM_JUDGED = system_prompt(judged=True)
-
 # Only the Yes/No hint is asked per question, next to the question: in the system prompt it
 # ranked the 1.5B's Yes/No log-odds worse on dev, and told "Yes or No" there, the 1.5B
 # answered "Yes." to "Which company...?". Everything else is in the cached system prompt.

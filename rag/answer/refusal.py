@@ -122,6 +122,10 @@ class RefusalPolicy:
         self.settings = settings  # with its thresholds resolved (config.refusal_settings)
         self.checks = CHECKS if checks is None else checks
 
+    def judges(self, reads_logits: bool) -> bool:
+        """Whether the model's own NOT FOUND judgement is in force (and offered in its prompt)."""
+        return reads_logits and self.settings.not_found_threshold is not None
+
     def reason(self, stage: str, evidence: Evidence) -> str | None:
         for check in self.checks:
             if check.stage == stage:

@@ -63,7 +63,7 @@ def test_system_prompt_is_processed_at_load_and_reused_by_every_prompt(real_pipe
     from rag.answer.generate import build_messages
 
     llm = real_pipeline.llm
-    llm.warm(prompts.SYSTEM_JUDGED)  # what the pipeline warms with its judgement in force
+    llm.warm(prompts.system_prompt(judged=True))  # what the pipeline warms with its judgement in force
     cached = list(llm._llm.input_ids[: llm._llm.n_tokens])
     assert len(cached) > 300  # the rules and the examples
     q = "How many settlements near Bakhmut were bombarded?"
