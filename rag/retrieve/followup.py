@@ -11,8 +11,10 @@ the latency budget on a 2-core CPU does not allow, so the question is resolved b
 - "what about X" / "and X?" changes the topic to X: asked about X alone;
 - a bare question word ("On what day?", "For how many years?") takes the place of the
   earlier question's ("Where did the ministers meet?" -> "On what day did the ministers meet?");
-- any other reference ("them", "that match") gets the earlier question as context. Not the
-  earlier answer: shown it, a small model answers the earlier question again.
+- any other reference ("them", "that match") gets the earlier question as context, before
+  the new one: the model answers what it reads last (with the earlier question after it,
+  the 1.5B answered that one again; docs/EVALUATION.md). Not the earlier answer: shown it,
+  a small model answers the earlier question again.
 
 Retrieval always searches the resolved question with the earlier turn's words (a new topic
 may still be asked in the earlier frame: "What about Bakhmut?" after a count of shelled
@@ -26,7 +28,7 @@ import re
 from rag.text.names import claim_names, question_names
 from rag.text.terms import terms
 
-FOLLOW_UP = "{question} (This follows the question: {previous})"
+FOLLOW_UP = "(After the question: {previous}) {question}"
 TOPIC = "What do the sources say about {subject}?"
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 _REFERENCE = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there|then|such)\b", re.IGNORECASE)

@@ -30,6 +30,14 @@ def test_yes_no_question_gets_its_hint_next_to_the_question() -> None:
     assert user.endswith("Question: Did the ministers meet in Brussels?" + prompts.HINT_YES_NO)
 
 
+def test_a_framed_follow_up_keeps_the_yes_no_hint_of_the_persons_question() -> None:
+    """A follow-up is put to the model after the earlier question ("(After the question:
+    ...) Is it ...?"); whether to hint Yes/No is read from what the person asked."""
+    framed = "(After the question: Where did the ministers meet?) Did they meet on Tuesday?"
+    assert prompts.HINT_YES_NO in build_messages(framed, CTX, yes_no=True)[1]["content"]
+    assert prompts.HINT_YES_NO not in build_messages("Which city hosted them?", CTX, yes_no=False)[1]["content"]
+
+
 def test_a_small_window_keeps_the_rules_and_drops_the_examples() -> None:
     assert "Example" not in prompts.system_prompt(judged=True, examples=False)
     assert prompts.RULE_NOT_FOUND in prompts.system_prompt(judged=True, examples=False)

@@ -35,7 +35,7 @@ def test_a_bare_question_word_takes_the_place_of_the_earlier_one() -> None:
 
 def test_another_reference_gets_the_earlier_question_but_not_its_answer() -> None:
     _, prompt_q = rewrite_follow_up("Who has to get them in?", [("Which supplies are needed?", "Ammunition and fuel [1].")])
-    assert prompt_q == "Who has to get them in? (This follows the question: Which supplies are needed?)"
+    assert prompt_q == "(After the question: Which supplies are needed?) Who has to get them in?"
 
 
 
