@@ -53,13 +53,25 @@ def cpu_flags() -> str:
     return "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
 
 
+def llama_simd() -> str:
+    """The SIMD level the installed llama.cpp was built for, which can be below the CPU's (an
+    AVX2-only build measures an AVX2 machine's speed on an AVX-512 one)."""
+    try:
+        import llama_cpp
+
+        info = llama_cpp.llama_print_system_info().decode()
+    except Exception:  # not installed or not loadable: nothing to report
+        return "unknown"
+    return "AVX-512" if "AVX512 = 1" in info else "AVX2" if "AVX2 = 1" in info else "no AVX2"
+
+
 def machine() -> str:
     import os
     import platform
 
     import psutil
 
-    cpu = f"{platform.machine()} {os.cpu_count()} cores ({cpu_flags()})"
+    cpu = f"{platform.machine()} {os.cpu_count()} cores ({cpu_flags()}; llama.cpp built for {llama_simd()})"
     return f"{cpu}, {psutil.virtual_memory().total / 2**30:.0f} GiB, {platform.platform(terse=True)}"
 
 
