@@ -42,20 +42,14 @@ def is_yes_no(question: str) -> bool:
 
 
 def build_messages(question: str, context: Context, system: str | None = None, *,
-                   offer_not_found: bool = True, yes_no: bool | None = None,
-                   open_hint: bool = True) -> list[Message]:  # fmt: skip
+                   offer_not_found: bool = True, yes_no: bool | None = None) -> list[Message]:  # fmt: skip
     """The prompt. "NOT FOUND" is offered only where the model's judgement of it is read and
     calibrated: a small model free to reply so (behind an OpenAI-compatible server) takes it
     for questions its sources do answer, and the draft and citation checks refuse without it.
-    `yes_no`: whether the person asked Yes or No (a follow-up's framing hides it);
-    `open_hint`: "Begin with the answer itself." beside an open question (not a follow-up put
-    with the earlier question: hinted so, the 1.5B answered from the earlier question's sentence)."""
+    `yes_no`: whether the person asked Yes or No (a follow-up's framing hides it)."""
     if system is None:
         system = prompts.system_prompt(judged=offer_not_found)
-    if is_yes_no(question) if yes_no is None else yes_no:
-        hint = prompts.HINT_YES_NO
-    else:
-        hint = prompts.HINT_OPEN if open_hint else ""
+    hint = prompts.HINT_YES_NO if (is_yes_no(question) if yes_no is None else yes_no) else prompts.HINT_OPEN
     user = prompts.USER.format(sources=prompts.format_sources(context.sources), question=question, hint=hint)
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
@@ -153,8 +147,7 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
         yield make_answer(question, context, timings, refusal=why)
         return
     draft = Draft(model=llm.name)
-    messages = build_messages(asked, context, system, offer_not_found=judged, yes_no=is_yes_no(question),
-                              open_hint=asked == question)  # fmt: skip
+    messages = build_messages(asked, context, system, offer_not_found=judged, yes_no=is_yes_no(question))
     t_gen = time.perf_counter()
     read_first_token(draft, llm, messages, question, g)
     evidence.not_found_logodds = draft.not_found_logodds
