@@ -49,7 +49,7 @@ def build_messages(question: str, context: Context, system: str | None = None, *
     `yes_no`: whether the person asked Yes or No (a follow-up's framing hides it)."""
     if system is None:
         system = prompts.system_prompt(judged=offer_not_found)
-    hint = prompts.HINT_YES_NO if (is_yes_no(question) if yes_no is None else yes_no) else prompts.HINT_OPEN
+    hint = prompts.HINT_YES_NO if (is_yes_no(question) if yes_no is None else yes_no) else ""
     user = prompts.USER.format(sources=prompts.format_sources(context.sources), question=question, hint=hint)
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 

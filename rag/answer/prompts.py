@@ -63,7 +63,7 @@ def system_prompt(judged: bool, examples: bool = True) -> str:
     return f"{rules}\n\n{EXAMPLES}\n\n{EXAMPLES_NOT_FOUND}" if judged else f"{rules}\n\n{EXAMPLES}"
 
 
-# The hints are asked per question, next to the question: in the system prompt the Yes/No one
+# Only the Yes/No hint is asked per question, next to the question: in the system prompt it
 # ranked the 1.5B's Yes/No log-odds worse on dev, and told "Yes or No" there, the 1.5B
 # answered "Yes." to "Which company...?". Everything else is in the cached system prompt.
 USER = """Sources:
@@ -71,9 +71,6 @@ USER = """Sources:
 
 Question: {question}{hint}"""
 HINT_YES_NO = "\nBegin with Yes or No, then give the fact from the sources that decides it."
-# Seven tokens beside an open question: the rule in the system prompt alone left the 1.5B
-# restating "Who is the individual that ..." before naming anyone (docs/EVALUATION.md).
-HINT_OPEN = "\nBegin with the answer itself."
 # The first token of the NOT FOUND reply: its probability is read as the model's judgement
 # (rag/answer/generate.py); once the model is to answer, it cannot start so.
 NOT_FOUND_WORD = "NOT"

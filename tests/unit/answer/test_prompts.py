@@ -15,7 +15,7 @@ CTX = Context([SRC], 20, 1.0, 1.0)
 def test_judged_prompt_offers_not_found_with_worked_near_misses_in_the_system_prompt() -> None:
     system, user = (m["content"] for m in build_messages("Where did the ministers meet?", CTX, offer_not_found=True))
     assert prompts.RULE_NOT_FOUND in system and "Answer: NOT FOUND" in system
-    assert user.endswith("Question: Where did the ministers meet?" + prompts.HINT_OPEN)  # only the short answer-first hint
+    assert user.endswith("Question: Where did the ministers meet?")  # nothing per question beyond it
     assert "NOT FOUND" not in user
 
 
@@ -35,8 +35,7 @@ def test_a_framed_follow_up_keeps_the_yes_no_hint_of_the_persons_question() -> N
     ...) Is it ...?"); whether to hint Yes/No is read from what the person asked."""
     framed = "(After the question: Where did the ministers meet?) Did they meet on Tuesday?"
     assert prompts.HINT_YES_NO in build_messages(framed, CTX, yes_no=True)[1]["content"]
-    open_q = build_messages("Which city hosted them?", CTX, yes_no=False)[1]["content"]
-    assert prompts.HINT_YES_NO not in open_q and open_q.endswith("Which city hosted them?" + prompts.HINT_OPEN)
+    assert prompts.HINT_YES_NO not in build_messages("Which city hosted them?", CTX, yes_no=False)[1]["content"]
 
 
 def test_a_small_window_keeps_the_rules_and_drops_the_examples() -> None:
