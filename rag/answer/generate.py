@@ -54,12 +54,13 @@ def build_messages(question: str, context: Context, system: str | None = None, *
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 
-def fit_context(question: str, context: Context, llm: ChatModel, max_tokens: int, judged: bool) -> tuple[Context, str]:
+def fit_context(question: str, context: Context, llm: ChatModel, max_tokens: int, judged: bool,
+                yes_no: bool | None = None) -> tuple[Context, str]:  # fmt: skip
     """The context and system prompt that fit the model's context window with the answer:
     the worked examples go first (a small window), then the last sources, sentence by sentence."""
 
     def needed(ctx: Context, system: str) -> int:
-        msgs = build_messages(question, ctx, system)
+        msgs = build_messages(question, ctx, system, yes_no=yes_no)  # the prompt as it will be sent
         return sum(llm.count_tokens(m["content"]) + 8 for m in msgs) + max_tokens
 
     full, rules = prompts.system_prompt(judged), prompts.system_prompt(judged, examples=False)
@@ -85,7 +86,7 @@ class Generation:
     check: CheckSettings
 
 
-def read_first_token(draft: Draft, llm: ChatModel, messages: list[Message], question: str, g: Generation) -> None:
+def read_first_token(draft: Draft, llm: ChatModel, messages: list[Message], yes_no: bool, g: Generation) -> None:
     """Where the model reads out its first-token distribution (one pass over the prompt,
     reused by the answer): its judgement that the sources do not answer (the log-odds of
     the reply the prompt asks for then, "NOT FOUND") and, for a Yes/No question, its verdict.
@@ -98,7 +99,7 @@ def read_first_token(draft: Draft, llm: ChatModel, messages: list[Message], ques
         return
     p = min(math.exp(lp[prompts.NOT_FOUND_WORD]), 1 - 1e-12)
     draft.not_found_logodds = math.log(max(p, 1e-12)) - math.log1p(-p)
-    if g.yes_no_threshold is not None and is_yes_no(question):
+    if g.yes_no_threshold is not None and yes_no:
         draft.logodds = lp["Yes"] - lp["No"]
         draft.verdict = "Yes" if draft.logodds > g.yes_no_threshold else "No"
 
@@ -140,16 +141,17 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
     """Stream the model's tokens, then yield the checked `Answer` (or a refusal) last."""
     asked = prompt_question or question
     judged = policy.judges(llm.reads_logits)
-    context, system = fit_context(asked, context, llm, g.max_tokens, judged)
+    yes_no = is_yes_no(question)  # what the person asked, whatever framing the model is shown
+    context, system = fit_context(asked, context, llm, g.max_tokens, judged, yes_no)
     evidence = Evidence(question, context, window=llm.n_ctx)
     if why := policy.reason("prompt", evidence):
         timings["total"] = time.perf_counter() - started
         yield make_answer(question, context, timings, refusal=why)
         return
     draft = Draft(model=llm.name)
-    messages = build_messages(asked, context, system, offer_not_found=judged, yes_no=is_yes_no(question))
+    messages = build_messages(asked, context, system, offer_not_found=judged, yes_no=yes_no)
     t_gen = time.perf_counter()
-    read_first_token(draft, llm, messages, question, g)
+    read_first_token(draft, llm, messages, yes_no, g)
     evidence.not_found_logodds = draft.not_found_logodds
     if why := policy.reason("judged", evidence):  # the model judges the sources do not answer: no generation
         timings["judge"] = time.perf_counter() - t_gen
