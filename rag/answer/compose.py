@@ -17,7 +17,8 @@ class Draft:
 
     model: str = ""
     raw: str = ""
-    finish: str | None = None  # None: the stream ended without saying it was done
+    streamed: bool = False  # the model was asked to write (not when its judgement refused first)
+    finish: str | None = None  # None: a stream that ended without saying it was done
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     verdict: str = ""  # "Yes"/"No" decided from the model's log-odds
@@ -38,7 +39,7 @@ def make_answer(question: str, context: Context, timings: dict[str, float], *, t
     return Answer(
         question=question, text=text, citations=sorted(citations or [], key=lambda c: c.n),
         sources=list(context.sources), timings=timings, refused=bool(refusal), refusal_reason=refusal,
-        incomplete=draft is not None and d.finish is None, sentences=list(d.checked),
+        incomplete=d.streamed and d.finish is None, sentences=list(d.checked),
         removed=[s.text for s in d.checked if not s.supported], conflicts=[c.sentence() for c in conflicts or []],
         raw_text=d.raw, model=d.model, prompt_tokens=d.prompt_tokens, completion_tokens=d.completion_tokens,
         yes_no_logodds=d.logodds,

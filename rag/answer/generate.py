@@ -109,6 +109,7 @@ def stream_draft(draft: Draft, llm: ChatModel, messages: list[Message], g: Gener
     """Stream the model's tokens into `draft`, after its verdict when one was decided; once
     the model is to answer, "NOT FOUND" is no longer a reply it can start."""
     events: Iterator[LLMEvent]
+    draft.streamed = True
     if draft.not_found_logodds is not None:
         if draft.verdict:
             draft.raw = draft.verdict + ","

@@ -3,7 +3,13 @@ reported, cut streams marked, the prompt fitted to the model's window."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
+
+import pytest
+
 from rag import query
+from rag.providers.llm import LLMEvent, Message
 from tests.fakes import QueueModel
 
 Q = "How many settlements near Bakhmut were bombarded?"
@@ -78,3 +84,37 @@ def test_not_found_is_offered_only_where_the_models_judgement_is_read(seeded_wit
     assert not ans.refused and llm.calls
     prompt = "\n".join(m["content"] for m in llm.calls[-1])  # the system prompt and the question's
     assert "NOT FOUND" not in prompt and "Begin with the answer" in prompt
+
+
+class JudgingModel(QueueModel):
+    """A `QueueModel` that reads out first-token log-probabilities, as the local model does."""
+
+    reads_logits = True
+
+    def __init__(self, reply: str, not_found_p: float):
+        super().__init__(reply)
+        self.judged: list[list[Message]] = []
+        self.not_found_p = not_found_p
+
+    def first_token_logprobs(self, messages: list[Message], words: list[str]) -> dict[str, float]:
+        self.judged.append(messages)
+        return {"Yes": math.log(0.3), "No": math.log(0.2), "NOT": math.log(self.not_found_p)}
+
+    def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float,
+                     banned: tuple[str, ...] = ()) -> Iterator[LLMEvent]:  # fmt: skip
+        return self.stream(messages, max_tokens, temperature)
+
+
+@pytest.fixture
+def judged_with(seeded_settings):  # type: ignore[no-untyped-def]
+    from rag.pipeline import Pipeline
+
+    refusal = seeded_settings.refusal.model_copy(update={"not_found_threshold": 0.0})
+    return lambda llm: Pipeline(seeded_settings.model_copy(update={"refusal": refusal}), llm=llm)
+
+
+def test_a_refusal_the_model_judged_is_not_marked_cut_off(judged_with) -> None:  # type: ignore[no-untyped-def]
+    llm = JudgingModel("unused", not_found_p=0.9)
+    ans = judged_with(llm).ask(Q)
+    assert ans.refused and "judges" in ans.refusal_reason and llm.calls == []
+    assert not ans.incomplete and "cut off" not in ans.format_text()
