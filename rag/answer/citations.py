@@ -138,7 +138,7 @@ class CitationChecker:
             return _literal_support(sentence, sources)
         claim = s_terms - self._q_terms
         quotes, hay, names_hay = ground(s_terms, claim, sources)
-        missing = self._missing(sentence, names_hay)
+        missing = self._missing(sentence, names_hay, sources)
         if missing:
             return 0.0, missing, quotes
         hay_terms = _terms(hay)
@@ -157,7 +157,7 @@ class CitationChecker:
         reason = "" if score >= threshold else f"only {fresh:.0%} of its new words are in the cited passage"
         return score, reason, quotes
 
-    def _missing(self, sentence: str, names_hay: str) -> str:
+    def _missing(self, sentence: str, names_hay: str, sources: list[Source]) -> str:
         """Why the numbers or names the answer adds are not grounded ("" when they are). Names
         and numbers the question already gives are not claims (small models restate it)."""
         hay_numbers = numbers_in(names_hay)
@@ -165,9 +165,20 @@ class CitationChecker:
         if nums:
             return f"number(s) not in the cited passage: {', '.join(nums)}"
         names_terms = _terms(names_hay)
-        names = sorted(
-            n for n in claim_names(sentence) if not set(terms(n)) <= self._q_terms and not name_found(n, names_terms)
-        )
+        read: set[str] | None = None  # what the model read of the cited articles, when needed
+
+        def grounded(name: str) -> bool:
+            nonlocal read
+            if set(terms(name)) <= self._q_terms or name_found(name, names_terms):
+                return True
+            # "Sam Bankman-Fried" cited to a sentence that says "Bankman-Fried": the last word
+            # in the cited sentence and the whole name in what the model read of that article.
+            if not name_found(name.split()[-1], names_terms):
+                return False
+            read = read if read is not None else _terms(" ".join(f"{p.title} {p.text()}" for p in sources))
+            return name_found(name, read)
+
+        names = sorted(n for n in claim_names(sentence) if not grounded(n))
         return f"name(s) not in the cited passage: {', '.join(names)}" if names else ""
 
     def check(self, text: str, sources: dict[int, Source]) -> list[AnswerSentence]:

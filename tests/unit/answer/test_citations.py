@@ -32,6 +32,16 @@ def test_a_name_in_another_sentence_of_the_source_does_not_ground_a_claim() -> N
     assert not s.supported
 
 
+def test_a_full_name_is_grounded_by_its_surname_in_the_cited_sentence_and_the_name_in_the_article() -> None:
+    src = _src(1, "Sam Bankman-Fried grew up in California.", "His parents taught at Stanford.",
+               "Bankman-Fried built FTX with customer money, prosecutors said.")  # fmt: skip
+    q = "Who built the crypto exchange with customer money?"
+    (s,) = CitationChecker(q).check("Sam Bankman-Fried built FTX with customer money [1].", {1: src})
+    assert s.supported, s.reason
+    (bad,) = CitationChecker(q).check("Joe Bankman-Fried built FTX with customer money [1].", {1: src})
+    assert not bad.supported and "joe bankman-fried" in bad.reason
+
+
 def test_a_number_must_be_in_the_cited_sentence() -> None:
     (s,) = CitationChecker().check("21 settlements were bombarded [1].", {1: _src(1, "16 settlements had been bombarded.")})
     assert not s.supported and "21" in s.reason
