@@ -11,7 +11,10 @@ the latency budget on a 2-core CPU does not allow, so the question is resolved b
 - "what about X" / "and X?" changes the topic to X: asked about X alone;
 - a bare question word ("On what day?", "For how many years?") takes the place of the
   earlier question's ("Where did the ministers meet?" -> "On what day did the ministers meet?");
-- any other reference ("them", "that match") gets the earlier question as context, before
+- "it", "its", "they", "them", "their" become the named thing the earlier question asked
+  about ("the Delta SkyMiles Gold Business card", "the EU's AI rules"), when it has one that
+  agrees in number; what else the question leans on ("there", "that game") is left to:
+- any other reference ("them" with no such thing, "that match") gets the earlier question as context, before
   the new one: the model answers what it reads last (with the earlier question after it,
   the 1.5B answered that one again; docs/EVALUATION.md). Not the earlier answer: shown it,
   a small model answers the earlier question again.
@@ -34,6 +37,9 @@ _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 _REFERENCE = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there|then|such)\b", re.IGNORECASE)
 _SWITCH = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*\??\s*$|^\s*and\s+(?P<y>(?:the\s+)?\w[\w\s'-]*?)\s*\?\s*$",
                      re.IGNORECASE)  # fmt: skip
+_THING_PRONOUN = re.compile(r"\b(it|its|they|them|their)\b", re.IGNORECASE)
+# "the" and a named head: "the Delta SkyMiles Gold Business card", "the EU's AI rules".
+_NAMED_THING = re.compile(r"\bthe\s+((?:[A-Z][\w'’.&-]*\s+)+[a-z]{3,})\b")
 _MARKERS = re.compile(r"\s*\[\d+\]")
 _BARE = re.compile(r"^\s*(?:and\s+)?(?P<wh>(?:(?:on|in|at|for|by|since|until|from)\s+)?(?:what|which|how|when|where|who|why)"
                    r"(?:\s+\w+){0,2}?)\s*\?\s*$", re.IGNORECASE)
@@ -81,6 +87,29 @@ def _substitute(question: str, person: str) -> str:
     return _PERSONAL.sub(one, question, count=1)
 
 
+def _thing(question: str, previous: str) -> str:
+    """The named thing of the earlier question that the new one's "it" or "they" means: the
+    first "the <Name> <noun>" whose number agrees with the pronoun ("" when none does)."""
+    pronouns = {m.lower() for m in _THING_PRONOUN.findall(question)}
+    plural = bool(pronouns & {"they", "them", "their"})
+    if not pronouns or (plural and pronouns & {"it", "its"}):
+        return ""
+    for m in _NAMED_THING.finditer(previous):
+        head = m.group(1).split()[-1]
+        if head.endswith("s") == plural:
+            return f"the {m.group(1)}"
+    return ""
+
+
+def _substitute_thing(question: str, thing: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        word = m.group(1).lower()
+        text = (f"{thing}'" if thing.endswith("s") else f"{thing}'s") if word in {"its", "their"} else thing
+        return text[0].upper() + text[1:] if m.start() == 0 else text
+
+    return _THING_PRONOUN.sub(one, question)
+
+
 def rewrite_follow_up(question: str, history: list[tuple[str, str]] | None) -> tuple[str, str]:
     """(retrieval query, question as put to the model) for `question` after `history`.
 
@@ -98,7 +127,9 @@ def rewrite_follow_up(question: str, history: list[tuple[str, str]] | None) -> t
     if switch and not _PERSONAL.search(question) and not _REFERENCE.search(switch.group("x") or switch.group("y") or ""):
         subject = (switch.group("x") or switch.group("y")).strip()
         return f"{question} {previous}", TOPIC.format(subject=subject)
-    bare, clause = _BARE.match(question), _CLAUSE.match(previous)
+    # "Who wrote it?" is not a bare question word: its "it" leans on the earlier turn.
+    leans = _REFERENCE.search(question) or _PERSONAL.search(question)
+    bare, clause = None if leans else _BARE.match(question), _CLAUSE.match(previous)
     if bare and clause:
         merged = f"{bare.group('wh')[0].upper()}{bare.group('wh')[1:]} {clause.group('rest')}?"
         return f"{merged} {answer}", merged
@@ -106,4 +137,8 @@ def rewrite_follow_up(question: str, history: list[tuple[str, str]] | None) -> t
     if person and not _REFERENCE.search(question):
         resolved = _substitute(question, person)
         return f"{resolved} {previous}", resolved
-    return f"{question} {previous} {answer}", FOLLOW_UP.format(previous=previous, question=question)
+    thing = "" if person else _thing(question, previous)
+    resolved = _substitute_thing(question, thing) if thing else question
+    if thing and not _REFERENCE.search(resolved):
+        return f"{resolved} {previous}", resolved
+    return f"{question} {previous} {answer}", FOLLOW_UP.format(previous=previous, question=resolved)

@@ -33,6 +33,17 @@ def test_a_bare_question_word_takes_the_place_of_the_earlier_one() -> None:
         "For how many years has Ohtani played for?"
 
 
+def test_it_and_they_become_the_named_thing_of_the_earlier_question_that_agrees_in_number() -> None:
+    card = [("Which perks does the Chase Sapphire Reserve card include?", "Lounge access [1].")]
+    assert rewrite_follow_up("What is its yearly fee?", card)[1] == "What is the Chase Sapphire Reserve card's yearly fee?"
+    rules = [("When were the UN's Paris targets agreed?", "In 2015 [1].")]
+    assert rewrite_follow_up("Which countries missed them?", rules)[1] == "Which countries missed the UN's Paris targets?"
+    assert rewrite_follow_up("Who wrote it?", rules)[1].startswith("(After the question:")  # "it" is not the targets
+    troops = [("What are the Ukrainian soldiers in Kherson facing?", "Shelling [1].")]
+    assert rewrite_follow_up("How long have they been there?", troops)[1] == \
+        "(After the question: What are the Ukrainian soldiers in Kherson facing?) How long have the Ukrainian soldiers been there?"
+
+
 def test_another_reference_gets_the_earlier_question_but_not_its_answer() -> None:
     _, prompt_q = rewrite_follow_up("Who has to get them in?", [("Which supplies are needed?", "Ammunition and fuel [1].")])
     assert prompt_q == "(After the question: Which supplies are needed?) Who has to get them in?"
