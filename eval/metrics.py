@@ -14,6 +14,7 @@ import numpy as np
 _WS = re.compile(r"\s+")
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _MARKERS = re.compile(r"\[\d+\]")
+_ORDINAL = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
 
 
 def squash(text: str) -> str:
@@ -64,8 +65,13 @@ def fact_recall(context: str, facts: Sequence[str]) -> tuple[float, bool]:
 
 
 def normalise(text: str) -> str:
-    """SQuAD-style normalisation: lower case, no punctuation, no articles, single spaces."""
-    text = _MARKERS.sub(" ", text.lower())
+    """SQuAD-style normalisation: lower case, no punctuation, no articles, single spaces, and
+    ordinals as numbers ("November 16th" answers "November 16").
+
+    >>> normalise("On November 16th, the [1] U.S.-led group")
+    'on november 16 u s led group'
+    """
+    text = _ORDINAL.sub(r"\1", _MARKERS.sub(" ", text.lower()))
     text = "".join(" " if ch in string.punctuation or ch in "’‘“”" else ch for ch in text)
     text = _ARTICLES.sub(" ", text)
     return " ".join(text.split())
