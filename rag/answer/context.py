@@ -178,16 +178,19 @@ class Selector:
         """doc_id -> candidate indexes, in the order taken."""
         picked: dict[str, list[int]] = {}
         taken: set[int] = set()
+        read: set[tuple[str, str]] = set()  # an article that repeats a sentence is read saying it once
         used = 0
         for i in self.order:
-            if i in taken:
-                continue
             doc = str(self.c.metas[i].get("doc_id", ""))
+            said = (doc, " ".join(self.c.texts[i].lower().split()))
+            if i in taken or said in read:
+                continue
             cost = self.cost[i] + (0 if doc in picked else self.header_cost(i))
             if used + cost > budget:
                 continue
             picked.setdefault(doc, []).append(i)
             taken.add(i)
+            read.add(said)
             used += cost
         return picked
 

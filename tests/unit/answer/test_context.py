@@ -18,3 +18,16 @@ def _first_sentences(seeded_settings, weight: float) -> list[str]:  # type: igno
 def test_a_question_asking_for_a_number_reads_the_sentence_that_holds_one(seeded_settings) -> None:  # type: ignore[no-untyped-def]
     with_boost = _first_sentences(seeded_settings, 3.0)
     assert with_boost and all(any(ch.isdigit() for ch in s) for s in with_boost), with_boost
+
+
+def test_a_sentence_an_article_repeats_is_read_once() -> None:
+    import numpy as np
+
+    from rag.answer.context import Candidates, Selector
+
+    texts = ["Sportsbooks may adjust the odds.", "Sportsbooks may adjust the odds. ", "Lines move on injuries."]
+    metas = [{"doc_id": "a", "title": "Odds", "source": "SN", "published": "2023-10-01"}] * 2 + [
+        {"doc_id": "b", "title": "Lines", "source": "SN", "published": "2023-10-02"}]  # fmt: skip
+    c = Candidates(ids=["a:1", "a:7", "b:2"], texts=texts, toks=[[], [], []], metas=metas, rank=[0, 1, 2], pos=[1, 7, 2],
+                   vecs=np.zeros((3, 4)))  # fmt: skip
+    assert Selector(c, [0, 1, 2]).select(1000) == {"a": [0], "b": [2]}
