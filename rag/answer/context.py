@@ -177,19 +177,19 @@ class Selector:
     def select(self, budget: int) -> dict[str, list[int]]:
         """doc_id -> candidate indexes, in the order taken."""
         picked: dict[str, list[int]] = {}
-        taken: set[int] = set()
-        read: set[tuple[str, str]] = set()  # an article that repeats a sentence is read saying it once
+        # (article, sentence) taken: a sentence listed twice in the reading order, or an
+        # article that repeats a sentence, is read once.
+        read: set[tuple[str, str]] = set()
         used = 0
         for i in self.order:
             doc = str(self.c.metas[i].get("doc_id", ""))
             said = (doc, " ".join(self.c.texts[i].lower().split()))
-            if i in taken or said in read:
+            if said in read:
                 continue
             cost = self.cost[i] + (0 if doc in picked else self.header_cost(i))
             if used + cost > budget:
                 continue
             picked.setdefault(doc, []).append(i)
-            taken.add(i)
             read.add(said)
             used += cost
         return picked
