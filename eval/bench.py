@@ -7,6 +7,7 @@
     newsdesk bench --only api          # 20 concurrent clients against newsdesk serve (eval/bench_api.py)
     newsdesk bench --only web          # fetched pages: speed, boilerplate kept out (eval/bench_web.py)
     newsdesk bench --only lexical --sizes 100000 1000000   # BM25 engines: bm25s vs tantivy (eval/bench_lexical.py)
+    newsdesk bench --only guard        # the injection guard on long hostile text (eval/bench_guard.py)
 
 Ingest runs each pipeline on the MultiHop-RAG corpus in a fresh store, in this process,
 one after the other. Query latency is measured at corpus sizes grown synthetically: the
@@ -212,6 +213,10 @@ def render(results: dict[str, Any]) -> str:
         from eval.bench_web import render_web
 
         md += render_web(results["web"])
+    if results.get("guard"):
+        from eval.bench_guard import render_guard
+
+        md += render_guard(results["guard"])
     mem = results.get("memory")
     if mem:
         md += ["### Memory (peak resident, MiB)", "", "| process | MiB |", "|---|---|"]
@@ -244,13 +249,13 @@ def plot(results: dict[str, Any], out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="newsdesk bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--only", choices=["ingest", "query", "memory", "api", "web", "lexical"], action="append")
+    p.add_argument("--only", choices=["ingest", "query", "memory", "api", "web", "lexical", "guard"], action="append")
     p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     p.add_argument("--no-llm", action="store_true", help="skip first-token / full-answer timings")
     p.add_argument("--server", action="store_true", help="query part: against a `chroma run` server on loopback")
     p.add_argument("--work", default=None, help="scratch folder (default: a temporary one, removed after)")
     args = p.parse_args(argv)
-    parts = set(args.only or ["ingest", "query", "memory"])
+    parts = set(args.only or ["ingest", "query", "memory", "guard"])
     settings = load_settings()
     corpus = settings.multihop_dir / "corpus.json"
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="newsdesk-bench-"))
@@ -278,6 +283,10 @@ def main(argv: list[str] | None = None) -> int:
 
             print("web: fetched pages from the fictional news site ...", file=sys.stderr, flush=True)
             results["web"] = bench_web(_settings(work / "web"), corpus)
+        if "guard" in parts:
+            from eval.bench_guard import bench_guard
+
+            results["guard"] = bench_guard()
         if "memory" in parts:
             print("memory: ingest and UI processes ...", file=sys.stderr, flush=True)
             results["memory"] = bench_memory(corpus, work)
