@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 
@@ -165,18 +166,16 @@ class CitationChecker:
         if nums:
             return f"number(s) not in the cited passage: {', '.join(nums)}"
         names_terms = _terms(names_hay)
-        read: set[str] | None = None  # what the model read of the cited articles, when needed
+        @cache
+        def read() -> set[str]:  # what the model read of the cited articles, only when needed
+            return _terms(" ".join(f"{p.title} {p.text()}" for p in sources))
 
         def grounded(name: str) -> bool:
-            nonlocal read
             if set(terms(name)) <= self._q_terms or name_found(name, names_terms):
                 return True
             # "Sam Bankman-Fried" cited to a sentence that says "Bankman-Fried": the last word
             # in the cited sentence and the whole name in what the model read of that article.
-            if not name_found(name.split()[-1], names_terms):
-                return False
-            read = read if read is not None else _terms(" ".join(f"{p.title} {p.text()}" for p in sources))
-            return name_found(name, read)
+            return name_found(name.split()[-1], names_terms) and name_found(name, read())
 
         names = sorted(n for n in claim_names(sentence) if not grounded(n))
         return f"name(s) not in the cited passage: {', '.join(names)}" if names else ""

@@ -163,6 +163,9 @@ class Selector:
     def __init__(self, c: Candidates, order: list[int]):
         self.c, self.order = c, order
         self.cost = [count_tokens(t) + 1 for t in c.texts]
+        # What each says, as (article, sentence): a sentence listed twice in the reading order,
+        # or an article that repeats a sentence, is read once.
+        self.said = [(str(m.get("doc_id", "")), " ".join(t.lower().split())) for m, t in zip(c.metas, c.texts, strict=True)]
         self._header: dict[str, int] = {}
 
     def header_cost(self, i: int) -> int:
@@ -177,13 +180,11 @@ class Selector:
     def select(self, budget: int) -> dict[str, list[int]]:
         """doc_id -> candidate indexes, in the order taken."""
         picked: dict[str, list[int]] = {}
-        # (article, sentence) taken: a sentence listed twice in the reading order, or an
-        # article that repeats a sentence, is read once.
         read: set[tuple[str, str]] = set()
         used = 0
         for i in self.order:
-            doc = str(self.c.metas[i].get("doc_id", ""))
-            said = (doc, " ".join(self.c.texts[i].lower().split()))
+            said = self.said[i]
+            doc = said[0]
             if said in read:
                 continue
             cost = self.cost[i] + (0 if doc in picked else self.header_cost(i))
