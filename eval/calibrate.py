@@ -88,7 +88,8 @@ def probe(pipe: Pipeline, items: list[GoldenItem]) -> list[dict[str, Any]]:
     from rag.providers.llm import LogitModel
 
     if not pipe.llm.reads_logits:
-        raise SystemExit(f"{pipe.llm.name} cannot read out its first-token probabilities: nothing to calibrate")
+        raise SystemExit(f"{pipe.llm.name} cannot read out its first-token probabilities: nothing to calibrate "
+                         "(an OpenAI-compatible server that gives logprobs: NEWSDESK_LLM__LOGPROBS=true)")
     llm = cast(LogitModel, pipe.llm)
     rows = []
     for it in tqdm(items, desc="first-token probabilities"):
@@ -146,8 +147,11 @@ def calibrate_model(limit: int, seed: int, max_false: float, overrides: dict[str
     (saved / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     (saved / "thresholds.json").write_text(json.dumps({**out, "max_false": max_false, "questions": len(items)}, indent=1))
     print(f"the log-odds of every dev question: {saved / 'rows.jsonl'}")
-    print(f"for {pipe.llm.name}: {json.dumps(out)}; set them in BUNDLED_TUNING (rag/config.py), or with "
-          "NEWSDESK_REFUSAL__NOT_FOUND_THRESHOLD and NEWSDESK_LLM__YES_NO_THRESHOLD")  # fmt: skip
+    if pipe.settings.llm.provider == "openai":  # no forced Yes/No word there (LLMSettings.verdict_threshold)
+        print(f"for {pipe.llm.name}: set NEWSDESK_REFUSAL__NOT_FOUND_THRESHOLD={out['not_found_threshold']}")
+    else:
+        print(f"for {pipe.llm.name}: {json.dumps(out)}; set them in BUNDLED_TUNING (rag/config.py), or with "
+              "NEWSDESK_REFUSAL__NOT_FOUND_THRESHOLD and NEWSDESK_LLM__YES_NO_THRESHOLD")  # fmt: skip
     return out
 
 
@@ -157,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-false", type=float, default=None,
                    help="largest share of answerable dev questions a threshold may refuse (floor 0.01, judgement 0.05)")
     p.add_argument("--rerun", action="store_true", help="run fresh retrieval-only evaluations first")
-    p.add_argument("--model-judgement", action="store_true", help="the local model's 'NOT FOUND' and Yes/No thresholds")
+    p.add_argument("--model-judgement", action="store_true", help=(
+        "the model's 'NOT FOUND' and Yes/No thresholds (the local model, or an OpenAI-compatible one "
+        "with NEWSDESK_LLM__LOGPROBS=true)"))
     p.add_argument("--limit", type=int, default=100, help="--model-judgement: dev questions outside the evaluation sample")
     p.add_argument("--seed", type=int, default=11)
     p.add_argument("--model", default=None, help="--model-judgement: the LLM to calibrate (default: the configured one)")

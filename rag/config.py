@@ -68,10 +68,15 @@ class LLMSettings(EndpointSettings):
         "Yes/No questions on a local model: 'Yes' when log P(Yes) - log P(No) of the first token "
         "exceeds this. Empty: calibrated per bundled model (`newsdesk eval calibrate --yes-no`), else 0."))
     yes_no_verdict: bool = Field(True, description="Decide Yes/No from the local model's calibrated log-odds; false: it writes freely.")
+    logprobs: bool = Field(False, description=(
+        "openai: the server returns first-token logprobs (OpenAI, vLLM, llama.cpp and "
+        "llama-cpp-python's servers), so the model's NOT FOUND judgement can refuse; calibrate its threshold "
+        "with `newsdesk eval calibrate --model-judgement` and set NEWSDESK_REFUSAL__NOT_FOUND_THRESHOLD."))
 
     def verdict_threshold(self) -> float | None:
-        """The Yes/No threshold in force, or None when the verdict is off."""
-        if not self.yes_no_verdict:
+        """The Yes/No threshold in force, or None when the verdict is off. A chat API cannot
+        continue an answer after a chosen first word, so an OpenAI-compatible model writes freely."""
+        if not self.yes_no_verdict or self.provider == "openai":
             return None
         if self.yes_no_threshold is not None:
             return self.yes_no_threshold

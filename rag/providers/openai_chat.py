@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 class OpenAIChatModel:
     """Any OpenAI-compatible chat endpoint (OpenAI, Ollama, vLLM, llama.cpp server)."""
 
-    reads_logits = False
+    TOP_LOGPROBS = 20  # the most alternatives the OpenAI API returns per token
 
     def __init__(self, settings: LLMSettings):
         import openai
@@ -33,6 +33,8 @@ class OpenAIChatModel:
         )
         self.name = settings.model
         self.n_ctx = settings.n_ctx
+        # Declared by the user: servers differ (Ollama and some gateways give no logprobs).
+        self.reads_logits = settings.logprobs
 
     def warm(self, system: str) -> None:
         """Nothing to prepare: the server caches prompts, or not, by itself."""
@@ -41,6 +43,40 @@ class OpenAIChatModel:
         from rag.text.tokens import count_tokens
 
         return count_tokens(text)
+
+    def first_token_logprobs(self, messages: list[Message], words: list[str]) -> dict[str, float] | None:
+        """log P(first answer token) of each word, from the server's top alternatives for a
+        one-token answer; None when the server gives none. The server's tokens are unknown here,
+        so each word takes its likeliest top token that starts it (see `word_logprobs`)."""
+        import openai
+
+        try:
+            reply = self._client.chat.completions.create(  # type: ignore[call-overload]
+                model=self.name, messages=messages, max_tokens=1, temperature=0,
+                logprobs=True, top_logprobs=self.TOP_LOGPROBS,
+            )  # fmt: skip
+        except openai.BadRequestError as exc:
+            raise ModelUnavailable(
+                f"the model endpoint refused a request for logprobs ({redact(_message(exc), self._key)}); "
+                "set NEWSDESK_LLM__LOGPROBS=false for a server that does not give them"
+            ) from None
+        except openai.APIError as exc:
+            error = self._translate(exc)
+            raise error if error is not None else ModelUnavailable("the model endpoint broke off its reply") from None
+        content = reply.choices[0].logprobs.content if reply.choices and reply.choices[0].logprobs else None
+        if not content:
+            log.warning("%s returned no logprobs: its NOT FOUND judgement is not read (NEWSDESK_LLM__LOGPROBS)", self.name)
+            return None
+        return word_logprobs({t.token: t.logprob for t in content[0].top_logprobs}, words)
+
+    def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float,
+                     banned: tuple[str, ...] = ()) -> Iterator[LLMEvent]:  # fmt: skip
+        """The answer, written freely: a chat API continues no chosen prefix (the Yes/No verdict
+        is off for this provider) and bans no word without the server's token ids, so a NOT
+        FOUND it writes anyway is read as a decline by the refusal policy."""
+        if prefix:
+            raise ValueError("an OpenAI-compatible chat model cannot continue after a chosen prefix")
+        return self.stream(messages, max_tokens, temperature)
 
     def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[LLMEvent]:
         import openai
@@ -91,6 +127,26 @@ class OpenAIChatModel:
                 f"check NEWSDESK_LLM__MODEL ({self.name!r}) and NEWSDESK_LLM__BASE_URL"
             )
         return None
+
+
+def word_logprobs(top: dict[str, float], words: list[str]) -> dict[str, float]:
+    """Each word's log-probability as a first token: the likeliest of the top tokens that start
+    the word ("NOT" for "NOT", also "NO" where a tokenizer splits it), at least two letters
+    of it so that "N" counts for neither "No" nor "NOT". A word none of them starts is less
+    likely than every top token: it gets the lowest top logprob, an upper bound.
+
+    >>> word_logprobs({"Yes": -0.1, " No": -2.5, "NO": -4.0, "The": -6.0}, ["Yes", "No", "NOT"])
+    {'Yes': -0.1, 'No': -2.5, 'NOT': -4.0}
+    >>> word_logprobs({"Yes": -0.1, "The": -6.0}, ["NOT"])
+    {'NOT': -6.0}
+    """
+    floor = min(top.values(), default=-100.0)
+
+    def best(word: str) -> float:
+        starts = [lp for tok, lp in top.items() if len(tok.strip()) >= min(2, len(word)) and word.startswith(tok.strip())]
+        return max(starts, default=floor)
+
+    return {w: best(w) for w in words}
 
 
 def _message(exc: Exception) -> str:

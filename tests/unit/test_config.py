@@ -41,3 +41,14 @@ def test_the_off_topic_floor_applies_only_where_the_model_cannot_judge() -> None
     assert remote.not_found_threshold is None and remote.min_relevance and remote.min_relevance > 0
     explicit = refusal_settings(load_settings(env_file=None, refusal={"min_relevance": 0.2}))
     assert explicit.min_relevance == 0.2
+
+
+def test_a_calibrated_remote_model_judges_but_has_no_forced_verdict() -> None:
+    from rag.config import refusal_settings
+
+    remote = {"provider": "openai", "base_url": "http://127.0.0.1:1/v1", "logprobs": True}
+    calibrated = refusal_settings(load_settings(env_file=None, llm=remote, refusal={"not_found_threshold": 1.5}))
+    assert calibrated.not_found_threshold == 1.5 and calibrated.min_relevance == 0.0
+    # a chat API cannot continue after a chosen "Yes," so the model writes its own first word
+    assert load_settings(env_file=None, llm=remote).llm.verdict_threshold() is None
+    assert load_settings(env_file=None).llm.verdict_threshold() is not None
