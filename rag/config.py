@@ -290,6 +290,8 @@ def refusal_settings(settings: Settings) -> RefusalSettings:
     and the off-topic floor only where that judgement is not in force (unless set)."""
     r = settings.refusal
     threshold = r.not_found_threshold if r.not_found_threshold is not None else settings.llm.tuning().get("not_found_threshold")
+    if settings.llm.provider == "openai" and not settings.llm.logprobs:
+        threshold = None  # the server's judgement is not read, so the floor stands in for it
     judged = r.judge and threshold is not None
     floor = r.min_relevance if r.min_relevance is not None else (0.0 if judged else OFF_TOPIC_FLOOR)
     return r.model_copy(update={"not_found_threshold": threshold if r.judge else None, "min_relevance": floor})

@@ -49,6 +49,9 @@ def test_a_calibrated_remote_model_judges_but_has_no_forced_verdict() -> None:
     remote = {"provider": "openai", "base_url": "http://127.0.0.1:1/v1", "logprobs": True}
     calibrated = refusal_settings(load_settings(env_file=None, llm=remote, refusal={"not_found_threshold": 1.5}))
     assert calibrated.not_found_threshold == 1.5 and calibrated.min_relevance == 0.0
+    unread = {**remote, "logprobs": False}  # a threshold for logprobs the server does not give is not in force
+    floor = refusal_settings(load_settings(env_file=None, llm=unread, refusal={"not_found_threshold": 1.5}))
+    assert floor.not_found_threshold is None and floor.min_relevance and floor.min_relevance > 0
     # a chat API cannot continue after a chosen "Yes," so the model writes its own first word
     assert load_settings(env_file=None, llm=remote).llm.verdict_threshold() is None
     assert load_settings(env_file=None).llm.verdict_threshold() is not None
