@@ -147,11 +147,8 @@ def calibrate_model(limit: int, seed: int, max_false: float, overrides: dict[str
     (saved / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     (saved / "thresholds.json").write_text(json.dumps({**out, "max_false": max_false, "questions": len(items)}, indent=1))
     print(f"the log-odds of every dev question: {saved / 'rows.jsonl'}")
-    if pipe.settings.llm.provider == "openai":  # no forced Yes/No word there (LLMSettings.verdict_threshold)
-        print(f"for {pipe.llm.name}: set NEWSDESK_REFUSAL__NOT_FOUND_THRESHOLD={out['not_found_threshold']}")
-    else:
-        print(f"for {pipe.llm.name}: {json.dumps(out)}; set them in BUNDLED_TUNING (rag/config.py), or with "
-              "NEWSDESK_REFUSAL__NOT_FOUND_THRESHOLD and NEWSDESK_LLM__YES_NO_THRESHOLD")  # fmt: skip
+    print(f"for {pipe.llm.name}: NEWSDESK_REFUSAL__NOT_FOUND_THRESHOLD={out['not_found_threshold']} "
+          f"NEWSDESK_LLM__YES_NO_THRESHOLD={out['yes_no_threshold']} (a bundled model: BUNDLED_TUNING in rag/config.py)")
     return out
 
 

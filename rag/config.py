@@ -65,18 +65,18 @@ class LLMSettings(EndpointSettings):
     max_tokens: int = Field(160, ge=16, le=4096, description="Longest answer, in tokens.")
     temperature: float = Field(0.0, ge=0.0, le=2.0, description="Sampling temperature; 0 answers the same way every time.")
     yes_no_threshold: float | None = Field(None, description=(
-        "Yes/No questions on a local model: 'Yes' when log P(Yes) - log P(No) of the first token "
-        "exceeds this. Empty: calibrated per bundled model (`newsdesk eval calibrate --yes-no`), else 0."))
-    yes_no_verdict: bool = Field(True, description="Decide Yes/No from the local model's calibrated log-odds; false: it writes freely.")
+        "Yes/No questions, where the model's first-token odds are read: 'Yes' when log P(Yes) - log P(No) "
+        "exceeds this. Empty: calibrated per bundled model (`newsdesk eval calibrate --model-judgement`), else 0."))
+    yes_no_verdict: bool = Field(True, description="Decide Yes/No from the model's calibrated log-odds; false: it writes freely.")
     logprobs: bool = Field(False, description=(
-        "openai: the server returns first-token logprobs (OpenAI, vLLM, llama.cpp and "
-        "llama-cpp-python's servers), so the model's NOT FOUND judgement can refuse; calibrate its threshold "
-        "with `newsdesk eval calibrate --model-judgement` and set NEWSDESK_REFUSAL__NOT_FOUND_THRESHOLD."))
+        "openai: the server returns first-token logprobs (OpenAI, vLLM, llama.cpp and llama-cpp-python's "
+        "servers), so the model's NOT FOUND judgement and Yes/No verdict are read as for the local model; "
+        "calibrate them with `newsdesk eval calibrate --model-judgement`."))
 
     def verdict_threshold(self) -> float | None:
-        """The Yes/No threshold in force, or None when the verdict is off. A chat API cannot
-        continue an answer after a chosen first word, so an OpenAI-compatible model writes freely."""
-        if not self.yes_no_verdict or self.provider == "openai":
+        """The Yes/No threshold in force, or None when the verdict is off (also where an
+        OpenAI-compatible server's logprobs are not read)."""
+        if not self.yes_no_verdict or (self.provider == "openai" and not self.logprobs):
             return None
         if self.yes_no_threshold is not None:
             return self.yes_no_threshold

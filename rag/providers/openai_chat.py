@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 from rag.config import LLMSettings
@@ -71,12 +72,16 @@ class OpenAIChatModel:
 
     def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float,
                      banned: tuple[str, ...] = ()) -> Iterator[LLMEvent]:  # fmt: skip
-        """The answer, written freely: a chat API continues no chosen prefix (the Yes/No verdict
-        is off for this provider) and bans no word without the server's token ids, so a NOT
-        FOUND it writes anyway is read as a decline by the refusal policy."""
-        if prefix:
-            raise ValueError("an OpenAI-compatible chat model cannot continue after a chosen prefix")
-        return self.stream(messages, max_tokens, temperature)
+        """The answer after `prefix`, asked for in words: a chat API continues no chosen text and
+        bans no token it is not given the id of. The model, which has been judged to answer, is
+        told the word its answer begins with and the words it does not begin with; its own
+        opening word is then replaced by `prefix`, which the caller has already shown."""
+        asks = [f'Begin your answer with "{prefix}".'] if prefix else [f"Do not begin your answer with {w}." for w in banned]
+        if not asks:
+            return self.stream(messages, max_tokens, temperature)
+        told = [*messages[:-1], {**messages[-1], "content": messages[-1]["content"] + "\n" + " ".join(asks)}]
+        events = self.stream(told, max_tokens, temperature)
+        return after_opening(events, prefix) if prefix else events
 
     def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[LLMEvent]:
         import openai
@@ -127,6 +132,32 @@ class OpenAIChatModel:
                 f"check NEWSDESK_LLM__MODEL ({self.name!r}) and NEWSDESK_LLM__BASE_URL"
             )
         return None
+
+
+_OPENING = re.compile(r"^\s*(yes|no)\b\s*[,.:;!]?", re.IGNORECASE)
+
+
+def after_opening(events: Iterator[LLMEvent], prefix: str) -> Iterator[LLMEvent]:
+    """The streamed answer without its opening Yes/No word, which `prefix` replaces.
+
+    >>> [e.text for e in after_opening(iter([LLMEvent("No"), LLMEvent(", the mayor said [2]."), LLMEvent(finish_reason="stop")]), "No,")]
+    [' the mayor said [2].', '']
+    >>> "".join(e.text for e in after_opening(iter([LLMEvent("The council voted [1].")]), "Yes,"))
+    ' The council voted [1].'
+    """
+    head: str | None = ""
+    for ev in events:
+        if head is not None and ev.text and len(head + ev.text) < len(prefix) + 2 and not ev.finish_reason:
+            head += ev.text  # too short yet to tell the opening word from a longer one ("Now")
+            continue
+        if head is not None:
+            rest = _OPENING.sub("", head + ev.text, count=1).lstrip()
+            head = None
+            ev = LLMEvent(text=" " + rest if rest else "", finish_reason=ev.finish_reason,
+                          prompt_tokens=ev.prompt_tokens, completion_tokens=ev.completion_tokens)  # fmt: skip
+        yield ev
+    if head and (rest := _OPENING.sub("", head, count=1).strip()):  # a stream cut short
+        yield LLMEvent(text=" " + rest)
 
 
 def word_logprobs(top: dict[str, float], words: list[str]) -> dict[str, float]:

@@ -23,6 +23,8 @@ QUESTION = "How many settlements near Bakhmut were bombarded?"
 # A near miss of eval/golden/seeds-paraphrase.jsonl (n10) that the bundled 1.5B's calibrated
 # judgement refuses when it runs locally.
 NEAR_MISS = "What is the population of the Donetsk region?"
+# Its p09a, answered "No" by the article; the 1.5B left to write its own first word says "Yes".
+YES_NO = "Did Stoltenberg call sending fighter jets to Ukraine the top priority right now?"
 
 
 @pytest.fixture(scope="module")
@@ -86,10 +88,11 @@ def test_judgement_read_from_the_servers_logprobs(real_pipeline, server_url, tmp
     from rag.answer.generate import build_messages
     from rag.config import BUNDLED_TUNING
 
-    threshold = BUNDLED_TUNING["qwen2.5-coder-1.5b"]["not_found_threshold"]
-    # The bundled model's calibrated threshold holds for it at its calibrated sources budget.
-    settings = make_settings(tmp_path, fake=False, llm=_llm(server_url, logprobs=True),
-                             refusal={"not_found_threshold": threshold}, retrieval={"context_tokens": 200})  # fmt: skip
+    tuned = BUNDLED_TUNING["qwen2.5-coder-1.5b"]
+    # The bundled model's calibrated thresholds hold for it at its calibrated sources budget.
+    settings = make_settings(tmp_path, fake=False, llm=_llm(server_url, logprobs=True, yes_no_threshold=tuned["yes_no_threshold"]),
+                             refusal={"not_found_threshold": tuned["not_found_threshold"]},
+                             retrieval={"context_tokens": tuned["context_tokens"]})  # fmt: skip
     pipe = Pipeline(settings, embedder=real_pipeline.embedder)
     pipe.ingest([SEEDS])
     assert pipe.refusal.judges(pipe.llm.reads_logits)
@@ -106,3 +109,7 @@ def test_judgement_read_from_the_servers_logprobs(real_pipeline, server_url, tmp
     assert near.refused and "judges" in (near.refusal_reason or ""), (near.text, near.refusal_reason)
     answered = pipe.ask(QUESTION)
     assert not answered.refused and "16" in answered.text and answered.citations, answered.refusal_reason
+    # The verdict decided from the served log-odds opens the answer, once, and the model explains it.
+    verdict = pipe.ask(YES_NO)
+    assert not verdict.refused and verdict.text.startswith("No,"), (verdict.text, verdict.refusal_reason)
+    assert not verdict.text[3:].lstrip().lower().startswith(("no", "yes")) and verdict.citations, verdict.text

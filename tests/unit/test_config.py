@@ -43,7 +43,7 @@ def test_the_off_topic_floor_applies_only_where_the_model_cannot_judge() -> None
     assert explicit.min_relevance == 0.2
 
 
-def test_a_calibrated_remote_model_judges_but_has_no_forced_verdict() -> None:
+def test_a_remote_model_judges_only_where_its_logprobs_are_read() -> None:
     from rag.config import refusal_settings
 
     remote = {"provider": "openai", "base_url": "http://127.0.0.1:1/v1", "logprobs": True}
@@ -52,6 +52,5 @@ def test_a_calibrated_remote_model_judges_but_has_no_forced_verdict() -> None:
     unread = {**remote, "logprobs": False}  # a threshold for logprobs the server does not give is not in force
     floor = refusal_settings(load_settings(env_file=None, llm=unread, refusal={"not_found_threshold": 1.5}))
     assert floor.not_found_threshold is None and floor.min_relevance and floor.min_relevance > 0
-    # a chat API cannot continue after a chosen "Yes," so the model writes its own first word
-    assert load_settings(env_file=None, llm=remote).llm.verdict_threshold() is None
-    assert load_settings(env_file=None).llm.verdict_threshold() is not None
+    assert load_settings(env_file=None, llm=remote).llm.verdict_threshold() == 0.0  # uncalibrated: the likelier word
+    assert load_settings(env_file=None, llm=unread).llm.verdict_threshold() is None
