@@ -76,7 +76,7 @@ class OpenAIChatModel:
         bans no token it is not given the id of. The model, which has been judged to answer, is
         told the word its answer begins with and the words it does not begin with; its own
         opening word is then replaced by `prefix`, which the caller has already shown."""
-        asks = [f'Begin your answer with "{prefix}".'] if prefix else [f"Do not begin your answer with {w}." for w in banned]
+        asks = [BEGIN_WITH.format(prefix=prefix)] if prefix else [f"Do not begin your answer with {w}." for w in banned]
         if not asks:
             return self.stream(messages, max_tokens, temperature)
         told = [*messages[:-1], {**messages[-1], "content": messages[-1]["content"] + "\n" + " ".join(asks)}]
@@ -134,6 +134,10 @@ class OpenAIChatModel:
         return None
 
 
+# How a chosen opening is asked for in words (stream_after). Asked only to begin so, the served
+# 1.5B often went on "No, the sources do not provide ...", which reads as a decline; asked for
+# the deciding fact after it, it explains the verdict (dev figures: docs/EVALUATION.md).
+BEGIN_WITH = 'Begin your answer with "{prefix}", then give the fact from the sources that decides it.'
 _OPENING = re.compile(r"^\s*(yes|no)\b\s*[,.:;!]?", re.IGNORECASE)
 
 
