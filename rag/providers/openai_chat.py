@@ -74,8 +74,8 @@ class OpenAIChatModel:
                      banned: tuple[str, ...] = ()) -> Iterator[LLMEvent]:  # fmt: skip
         """The answer after `prefix`, asked for in words: a chat API continues no chosen text and
         bans no token it is not given the id of. The model, which has been judged to answer, is
-        told the word its answer begins with and the words it does not begin with; its own
-        opening word is then replaced by `prefix`, which the caller has already shown."""
+        told the word its answer begins with (its own opening Yes/No is then replaced by
+        `prefix`, which the caller has already shown), or else the words it must not begin with."""
         asks = [BEGIN_WITH.format(prefix=prefix)] if prefix else [f"Do not begin your answer with {w}." for w in banned]
         if not asks:
             return self.stream(messages, max_tokens, temperature)
