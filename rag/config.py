@@ -73,10 +73,15 @@ class LLMSettings(EndpointSettings):
         "servers), so the model's NOT FOUND judgement and Yes/No verdict are read as for the local model; "
         "calibrate them with `newsdesk eval calibrate --model-judgement`."))
 
+    def odds_unread(self) -> bool:
+        """An OpenAI-compatible server whose logprobs are not read: neither the model's NOT FOUND
+        judgement nor its Yes/No verdict can be decided from its first-token odds."""
+        return self.provider == "openai" and not self.logprobs
+
     def verdict_threshold(self) -> float | None:
-        """The Yes/No threshold in force, or None when the verdict is off (also where an
-        OpenAI-compatible server's logprobs are not read)."""
-        if not self.yes_no_verdict or (self.provider == "openai" and not self.logprobs):
+        """The Yes/No threshold in force, or None when the verdict is off (also where the
+        model's odds are not read)."""
+        if not self.yes_no_verdict or self.odds_unread():
             return None
         if self.yes_no_threshold is not None:
             return self.yes_no_threshold
@@ -290,8 +295,8 @@ def refusal_settings(settings: Settings) -> RefusalSettings:
     and the off-topic floor only where that judgement is not in force (unless set)."""
     r = settings.refusal
     threshold = r.not_found_threshold if r.not_found_threshold is not None else settings.llm.tuning().get("not_found_threshold")
-    if settings.llm.provider == "openai" and not settings.llm.logprobs:
-        threshold = None  # the server's judgement is not read, so the floor stands in for it
+    if settings.llm.odds_unread():
+        threshold = None  # the model's judgement is not read, so the floor stands in for it
     judged = r.judge and threshold is not None
     floor = r.min_relevance if r.min_relevance is not None else (0.0 if judged else OFF_TOPIC_FLOOR)
     return r.model_copy(update={"not_found_threshold": threshold if r.judge else None, "min_relevance": floor})
