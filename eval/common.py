@@ -16,14 +16,16 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def eval_settings(base: Settings, gs: GoldenSet, overrides: dict[str, Any]) -> Settings:
-    """The product settings, with a store of the set's own (cached by corpus and model)."""
+    """The product settings, with the eval store of the set's corpus: one per corpus,
+    embedding and chunking, shared by every set over the same articles, so that
+    `--set multihop-dev` and `--set followups-multihop` ingest the MultiHop corpus once."""
     data = base.model_dump()
     for section, values in overrides.items():
         data.setdefault(section, {}).update(values)
     emb = EmbeddingSettings.model_validate(data["embedding"]).label()
     chunk = f"{data['chunking']['chunk_tokens']}-{data['chunking']['chunk_overlap']}"
     key = hashlib.sha1(f"{gs.corpus_key}|{emb}|{chunk}|{INDEX_FORMAT}".encode()).hexdigest()[:10]
-    data["store"]["path"] = PROJECT_ROOT / ".newsdesk" / "eval" / f"{gs.name}-{key}"
+    data["store"]["path"] = PROJECT_ROOT / ".newsdesk" / "eval" / f"corpus-{key}"
     data["store"]["host"] = None
     data["store"]["collection"] = "eval"
     return Settings.model_validate(data)

@@ -86,6 +86,13 @@ def _file_sha(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def corpus_key(corpus: Path) -> str:
+    """A key that changes when any article file under `corpus` (a file or a folder) changes,
+    and is the same for every set over those articles, so they share one ingested store."""
+    files = [corpus] if corpus.is_file() else sorted(p for p in corpus.rglob("*") if p.is_file())
+    return hashlib.sha256(b"".join(_file_sha(p).encode() for p in files)).hexdigest()[:16]
+
+
 def load_multihop(folder: Path, split: str = "dev") -> GoldenSet:
     """A MultiHop-RAG split over its 609-article corpus: `dev` (512 queries, where every
     setting is tuned) or `validation` (511 queries, for reporting only)."""
@@ -108,7 +115,7 @@ def load_multihop(folder: Path, split: str = "dev") -> GoldenSet:
                 evidence=q.get("evidence_list", []),
             )
         )
-    return GoldenSet(f"multihop-{split}", items, [corpus], _file_sha(corpus)[:16])
+    return GoldenSet(f"multihop-{split}", items, [corpus], corpus_key(corpus))
 
 
 def load_set(name: str, multihop_dir: Path, seeds_dir: Path, articles: Path | None = None) -> GoldenSet:
@@ -119,6 +126,4 @@ def load_set(name: str, multihop_dir: Path, seeds_dir: Path, articles: Path | No
         return load_multihop(multihop_dir, name.split("-", 1)[1])
     path = GOLDEN_DIR / f"{name}.jsonl" if (GOLDEN_DIR / f"{name}.jsonl").is_file() else Path(name)
     corpus = Path(articles) if articles else (Path(multihop_dir) / "corpus.json" if "multihop" in path.stem else Path(seeds_dir))
-    files = [corpus] if corpus.is_file() else sorted(p for p in corpus.rglob("*") if p.is_file())
-    key = hashlib.sha256(b"".join(_file_sha(p).encode() for p in files)).hexdigest()[:16]
-    return GoldenSet(path.stem, load_jsonl(path), [corpus], key)
+    return GoldenSet(path.stem, load_jsonl(path), [corpus], corpus_key(corpus))
