@@ -21,7 +21,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from eval.common import RESULTS, eval_settings, sample
+from eval.common import RESULTS, eval_settings, ingest_shared, sample
 from eval.golden import GoldenItem, load_multihop, load_set
 from eval.metrics import normalise
 from eval.run import main as run_eval
@@ -138,8 +138,9 @@ def pick_yes_no(rows: list[dict[str, Any]]) -> float:
 def calibrate_model(limit: int, seed: int, max_false: float, overrides: dict[str, Any]) -> dict[str, float]:
     items = dev_items(limit, seed)
     base = load_settings()
-    pipe = Pipeline(eval_settings(base, load_multihop(base.multihop_dir, "dev"), overrides))
-    pipe.ingest([base.multihop_dir / "corpus.json"])
+    gs = load_multihop(base.multihop_dir, "dev")
+    pipe = Pipeline(eval_settings(base, gs, overrides))
+    ingest_shared(pipe, gs)
     rows = probe(pipe, items)
     out = {"not_found_threshold": pick_not_found(rows, max_false), "yes_no_threshold": pick_yes_no(rows)}
     saved = RESULTS / f"{time.strftime('%Y%m%d-%H%M%S')}-calibrate-{pipe.llm.name}"

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_fixed
+
 from eval.golden import GoldenItem, GoldenSet
+from rag import IngestReport, Pipeline, StoreLocked
 from rag.config import PROJECT_ROOT, EmbeddingSettings, Settings
 from rag.store.layout import INDEX_FORMAT
 
 RESULTS = Path(__file__).resolve().parent / "results"
+# How long an eval waits for another eval writing the same shared store: a cached corpus
+# holds the lock for seconds, the MultiHop corpus ingested afresh for minutes on 2 cores.
+LOCK_WAIT_S = 1800
 
 
 def eval_settings(base: Settings, gs: GoldenSet, overrides: dict[str, Any]) -> Settings:
@@ -29,6 +36,21 @@ def eval_settings(base: Settings, gs: GoldenSet, overrides: dict[str, Any]) -> S
     data["store"]["host"] = None
     data["store"]["collection"] = "eval"
     return Settings.model_validate(data)
+
+
+def ingest_shared(pipe: Pipeline, gs: GoldenSet, say: Callable[[str], None] = print,
+                  wait_s: float = LOCK_WAIT_S) -> IngestReport:  # fmt: skip
+    """Ingest the set's articles into its eval store (a no-op when cached). The store is
+    shared by every set over those articles, so two evals started together meet at its
+    writer lock: the second waits for the first instead of failing."""
+    def waiting(_: Any) -> None:
+        say(f"another process is writing to {pipe.settings.store.path}; waiting for it (up to {wait_s:.0f} s)")
+
+    for attempt in Retrying(retry=retry_if_exception_type(StoreLocked), wait=wait_fixed(2),
+                            stop=stop_after_delay(wait_s), reraise=True, before_sleep=waiting):  # fmt: skip
+        with attempt:
+            return pipe.ingest(gs.corpus)
+    raise AssertionError("unreachable: Retrying returns or re-raises")
 
 
 def sample(items: list[GoldenItem], limit: int | None, seed: int) -> list[GoldenItem]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from eval import metrics as M
-from eval.common import RESULTS, eval_settings, machine, sample
+from eval.common import RESULTS, eval_settings, ingest_shared, machine, sample
 from eval.golden import GoldenItem, GoldenSet, load_set
 from rag import Answer, Pipeline, Settings, load_settings
 from rag.config import context_budget, refusal_settings
@@ -215,7 +215,7 @@ def prepare(args: argparse.Namespace, gs: GoldenSet, settings: Settings, console
         return plain, {"chunks": plain.chunks, "ingest_seconds": plain.ingest_seconds}
     pipe = Pipeline(settings)
     console.print(f"ingesting the corpus into {settings.store.path} (cached when unchanged)...")
-    rep = pipe.ingest(gs.corpus)
+    rep = ingest_shared(pipe, gs, console.print)
     pipe.retriever.view()  # build the lexical index before timing questions
     if args.pipeline == "llamaindex":
         from rag.llamaindex import NewsdeskRetriever

@@ -1,16 +1,22 @@
 """The eval's cached store is keyed by the articles, not by the question set: sets over one
-corpus share it (the MultiHop corpus is ingested once, not once per set), and changed
-articles get a fresh one."""
+corpus share it (the MultiHop corpus is ingested once, not once per set), changed articles
+get a fresh one, and two evals started together wait for each other at its writer lock."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
-from eval.common import eval_settings
+import pytest
+
+from eval.common import eval_settings, ingest_shared
 from eval.golden import load_set
+from rag import Pipeline, StoreLocked
 from rag.config import load_settings
 from tests.fixtures.paths import SEEDS
+from tests.fixtures.pipelines import make_settings
 
 
 def _multihop(folder: Path, body: str) -> Path:
@@ -40,3 +46,37 @@ def test_changed_articles_or_embedding_get_their_own_store(tmp_path: Path) -> No
     gs = load_set("multihop-dev", tmp_path / "a", SEEDS)
     assert eval_settings(base, gs, {"chunking": {"chunk_tokens": 200}}).store.path != before
     assert eval_settings(base, gs, {}).store.path == before
+
+
+def _hold_writer_lock(store: Path, seconds: float) -> subprocess.Popen[bytes]:
+    """Another process holding the store's writer lock, as a second eval ingesting would."""
+    store.mkdir(parents=True, exist_ok=True)
+    code = ("import sys, time; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); "
+            "print('held', flush=True); time.sleep(float(sys.argv[2]))")  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-c", code, str(store / "newsdesk-writer.lock"), str(seconds)],
+                            stdout=subprocess.PIPE)  # fmt: skip
+    assert proc.stdout is not None and proc.stdout.readline().strip() == b"held"
+    return proc
+
+
+def test_an_eval_waits_for_another_writing_the_shared_store(tmp_path: Path) -> None:
+    gs = load_set("seeds", tmp_path, SEEDS)
+    pipe = Pipeline(make_settings(tmp_path))
+    holder = _hold_writer_lock(pipe.settings.store.path, 3)
+    said: list[str] = []
+    report = ingest_shared(pipe, gs, said.append, wait_s=60)
+    holder.wait(timeout=30)
+    assert report.added >= 1 and said and "waiting" in said[0]
+    assert ingest_shared(pipe, gs, said.append).added == 0  # cached: nothing to ingest again
+
+
+def test_an_eval_gives_up_on_a_lock_held_too_long(tmp_path: Path) -> None:
+    gs = load_set("seeds", tmp_path, SEEDS)
+    pipe = Pipeline(make_settings(tmp_path))
+    holder = _hold_writer_lock(pipe.settings.store.path, 30)
+    try:
+        with pytest.raises(StoreLocked, match="another newsdesk process is writing"):
+            ingest_shared(pipe, gs, lambda _: None, wait_s=3)
+    finally:
+        holder.kill()
+        holder.wait()
