@@ -125,5 +125,11 @@ def load_set(name: str, multihop_dir: Path, seeds_dir: Path, articles: Path | No
     if name in {"multihop-dev", "multihop-validation"}:
         return load_multihop(multihop_dir, name.split("-", 1)[1])
     path = GOLDEN_DIR / f"{name}.jsonl" if (GOLDEN_DIR / f"{name}.jsonl").is_file() else Path(name)
+    if not path.is_file():
+        known = ", ".join(["multihop-dev", "multihop-validation", *sorted(p.stem for p in GOLDEN_DIR.glob("*.jsonl"))])
+        raise ValueError(f"no golden set {name!r}: give a JSONL file or one of {known}")
     corpus = Path(articles) if articles else (Path(multihop_dir) / "corpus.json" if "multihop" in path.stem else Path(seeds_dir))
+    if not corpus.exists():
+        hint = "" if articles or "multihop" not in path.stem else " (set NEWSDESK_MULTIHOP_DIR to the MultiHop-RAG folder)"
+        raise ValueError(f"the articles for {path.stem} are not at {corpus}{hint}")
     return GoldenSet(path.stem, load_jsonl(path), [corpus], corpus_key(corpus))

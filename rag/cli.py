@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 
 from rag.config import load_settings
@@ -215,14 +216,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    plugins = plugin_commands()
-    if argv and argv[0] in plugins:
-        return int(plugins[argv[0]].load()(argv[1:]) or 0)  # type: ignore[attr-defined]
-    args = build_parser().parse_args(argv)
-    level = args.log_level or os.environ.get("NEWSDESK_LOG_LEVEL", "WARNING")
+    level = os.environ.get("NEWSDESK_LOG_LEVEL", "WARNING")
     logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    plugins = plugin_commands()
+    if argv and argv[0] in plugins:  # `ui`, `eval`, `bench`: their errors read like the rest
+        command = plugins[argv[0]].load()  # type: ignore[attr-defined]
+        return run_reporting_errors(lambda: int(command(argv[1:]) or 0))
+    args = build_parser().parse_args(argv)
+    if args.log_level:
+        logging.getLogger().setLevel(args.log_level.upper())
+    return run_reporting_errors(lambda: int(args.fn(args)))
+
+
+def run_reporting_errors(command: Callable[[], int]) -> int:
+    """Run a command; an error becomes one line on stderr (secrets redacted) and an exit
+    status, never a traceback."""
     try:
-        return int(args.fn(args))
+        return command()
     except NewsdeskError as exc:
         print(f"newsdesk: {redact(str(exc))}", file=sys.stderr)
         return 2
@@ -231,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception as exc:  # a fault of ours or of a library: one line, the trace only in the debug log
         logging.getLogger("newsdesk").debug("unexpected error", exc_info=True)
-        print(f"newsdesk: internal error: {type(exc).__name__}: {redact(str(exc))} (run with --log-level DEBUG "
+        print(f"newsdesk: internal error: {type(exc).__name__}: {redact(str(exc))} (set NEWSDESK_LOG_LEVEL=DEBUG "
               "for the trace)", file=sys.stderr)  # fmt: skip
         return 1
 

@@ -53,6 +53,22 @@ def test_deeply_nested_json_through_the_cli_is_a_skipped_row_not_a_traceback(tmp
     assert re.search(r"added\s*│ 2 ", run.stderr), run.stderr
 
 
+def test_eval_and_its_bad_inputs_answer_in_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """`eval` is a plugin command: its errors go through the CLI's reporting like `ask`'s."""
+    (tmp_path / "bad.jsonl").write_text('{"id": "x"}\n')
+    cases = {  # arguments -> what the one line must say
+        ("--set", str(tmp_path / "bad.jsonl")): "not a golden item",
+        ("--set", str(tmp_path / "missing.jsonl")): "no golden set",
+        ("--set", "seeds", "--articles", str(tmp_path / "nowhere")): "articles for seeds are not at",
+    }
+    for argv, said in cases.items():
+        run = subprocess.run([sys.executable, "-m", "rag.cli", "eval", *argv, "--retrieval-only", "--quiet"],
+                             env=cli_env(tmp_path), cwd=ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+        lines = run.stderr.strip().splitlines()
+        assert run.returncode == 2 and len(lines) == 1 and said in lines[0], (argv, run.stderr)
+        assert lines[0].startswith("newsdesk: ")
+
+
 def test_a_reader_process_sees_a_corrected_article_with_the_same_chunk_count(tmp_path: Path) -> None:
     """Two processes, one store folder: `newsdesk chat` keeps its pipeline open while a
     separate `newsdesk ingest` corrects an article (same length, same chunk count)."""
