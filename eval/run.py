@@ -18,13 +18,16 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
+
+from pydantic import BaseModel, SecretStr
 
 from eval import metrics as M
 from eval.common import RESULTS, eval_settings, ingest_shared, machine, sample
 from eval.golden import GoldenItem, GoldenSet, load_set
 from rag import Answer, Pipeline, Settings, load_settings
 from rag.config import context_budget, refusal_settings
+from rag.errors import redact
 
 BUDGETS = (500, 1000, 2000)
 RETRIEVE_K = 10
@@ -165,12 +168,18 @@ def run_plain_item(plain: Any, item: GoldenItem) -> dict[str, Any]:
 # ---------------------------------------------------------------- the run
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of questions, 1 or more, not {text!r}")
+    return int(text)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="newsdesk eval", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--set", default="seeds", help="seeds | multihop-dev | multihop-validation | a golden JSONL path")
     p.add_argument("--articles", default=None, help="articles for a custom golden set (default: the seeds folder)")
     p.add_argument("--retrieval-only", action="store_true", help="score retrieval and context only (no LLM)")
-    p.add_argument("--limit", type=int, default=None, help="evaluate a seeded sample of N questions")
+    p.add_argument("--limit", type=_positive, default=None, help="evaluate a seeded sample of N questions")
     p.add_argument("--seed", type=int, default=7, help="seed for --limit sampling")
     p.add_argument("--pipeline", choices=["newsdesk", "llamaindex", "plain", "plain-meta"], default="newsdesk",
                    help="llamaindex: retrieval through NewsdeskRetriever (retrieval only); plain: the llama-index peer "
@@ -195,6 +204,7 @@ def overrides_of(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
     for opt in args.set_option:
         key, _, value = opt.partition("=")
         section, _, field = key.partition(".")
+        check_option(section, field, opt)
         try:
             parsed: Any = json.loads(value)
         except json.JSONDecodeError:
@@ -243,7 +253,7 @@ def run_meta(args: argparse.Namespace, gs: GoldenSet, settings: Settings, overri
         "llm": f"{settings.llm.provider}:{settings.llm.model}", "embedding": settings.embedding.label(),
         "chunking": settings.chunking.model_dump(), "retrieval": settings.retrieval.model_dump(),
         "refusal": refusal_settings(settings).model_dump(), "context_budget": context_budget(settings),
-        "yes_no_threshold": settings.llm.verdict_threshold(), "overrides": overrides, **extra,
+        "yes_no_threshold": settings.llm.verdict_threshold(), "overrides": recorded(overrides), **extra,
         "machine": machine(), "date": datetime.now().isoformat(timespec="seconds"),
     }  # fmt: skip
     if args.pipeline.startswith("plain"):
@@ -260,6 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     overrides = overrides_of(args)
     settings = eval_settings(base, gs, overrides)
     items = sample(gs.items, args.limit, args.seed)
+    out = Path(args.out) if args.out else RESULTS / f"{datetime.now():%Y%m%d-%H%M%S}-{gs.name}-{args.pipeline}"
+    compare = _resolve_compare(args.compare, out, gs.name)  # a wrong folder fails now, not after the run
 
     from rich.console import Console
     from tqdm import tqdm
@@ -279,8 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     from eval.report import summarise, write_report
 
     summary = summarise(records, run_meta(args, gs, settings, overrides, len(items), info))
-    out = Path(args.out) if args.out else RESULTS / f"{datetime.now():%Y%m%d-%H%M%S}-{gs.name}-{args.pipeline}"
-    write_report(out, records, summary, _resolve_compare(args.compare, out, gs.name))
+    write_report(out, records, summary, compare)
     console.print(f"report: {out / 'report.md'}")
     console.print(summary_line(summary))
     return 0
@@ -292,10 +303,35 @@ def summary_line(summary: dict[str, Any]) -> str:
     return "  ".join(f"{k}={o[k]:.3f}" for k in keys if isinstance(o.get(k), float))
 
 
+def check_option(section: str, field: str, opt: str) -> None:
+    """A mistyped --set-option fails before the run, not silently after it."""
+    model = Settings.model_fields[section].annotation if section in Settings.model_fields else None
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        sections = ", ".join(n for n, f in Settings.model_fields.items() if isinstance(f.annotation, type)
+                             and issubclass(f.annotation, BaseModel))  # fmt: skip
+        raise ValueError(f"--set-option {opt!r}: expected SECTION.FIELD=VALUE with SECTION one of {sections}")
+    if field not in model.model_fields:
+        raise ValueError(f"--set-option {opt!r}: {section} has no setting {field!r} (it has {', '.join(model.model_fields)})")
+
+
+def recorded(overrides: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The overrides as a report shows them: a secret setting (an API key) never reaches it."""
+    def shown(section: str, field: str, value: Any) -> Any:
+        model = Settings.model_fields[section].annotation
+        ann = model.model_fields[field].annotation if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if ann is SecretStr or SecretStr in get_args(ann):
+            return "[redacted]"
+        return redact(value) if isinstance(value, str) else value
+
+    return {sec: {f: shown(sec, f, v) for f, v in fields.items()} for sec, fields in overrides.items()}
+
+
 def _resolve_compare(spec: str | None, out: Path, set_name: str) -> Path | None:
     if not spec:
         return None
     if spec != "latest":
+        if not (Path(spec) / "summary.json").is_file():
+            raise ValueError(f"--compare {spec}: not a results folder (no summary.json there)")
         return Path(spec)
     runs = sorted(d for d in RESULTS.glob(f"*-{set_name}-*") if d != out and (d / "summary.json").exists())
     return runs[-1] if runs else None

@@ -69,6 +69,21 @@ def test_eval_and_its_bad_inputs_answer_in_one_line_not_a_traceback(tmp_path: Pa
         assert lines[0].startswith("newsdesk: ")
 
 
+def test_eval_rejects_a_mistyped_option_and_keeps_a_key_out_of_its_report(tmp_path: Path) -> None:
+    cli = [sys.executable, "-m", "rag.cli", "eval", "--set", "seeds", "--retrieval-only", "--quiet"]
+    typo = subprocess.run([*cli, "--set-option", "retrieval.hybird=false"], env=cli_env(tmp_path), cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert typo.returncode == 2 and "retrieval has no setting 'hybird'" in typo.stderr, typo.stderr
+    out = tmp_path / "report"
+    run = subprocess.run([*cli, "--out", str(out), "--set-option", "llm.api_key=kept-out-of-reports-1234"],
+                         env=cli_env(tmp_path), cwd=ROOT, capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert any(p.name == "report.md" for p in written)
+    assert not [p.name for p in written if b"kept-out-of-reports" in p.read_bytes()]
+    assert "'api_key': '[redacted]'" in (out / "report.md").read_text()
+
+
 def test_a_reader_process_sees_a_corrected_article_with_the_same_chunk_count(tmp_path: Path) -> None:
     """Two processes, one store folder: `newsdesk chat` keeps its pipeline open while a
     separate `newsdesk ingest` corrects an article (same length, same chunk count)."""
