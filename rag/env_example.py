@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, SecretStr
 
-from rag.config import PROJECT_ROOT, Settings, load_settings
+from rag.config import PROJECT_ROOT, Settings
 
 
 def _shown(value: object) -> str:
@@ -35,7 +35,9 @@ def _field_lines(name: str, info: object, value: object) -> list[str]:
 
 def env_example() -> str:
     """Every setting as a commented `.env` line under its description (`newsdesk settings`)."""
-    defaults = load_settings(env_file=None)
+    # The defaults themselves: NEWSDESK_* variables in the caller's environment (a server URL
+    # with credentials in it) must not be written into a file meant to be committed.
+    defaults = Settings.model_construct()
     out = ["# Newsdesk settings. Copy to .env (in the project root, or point NEWSDESK_ENV_FILE at it)",
            "# and uncomment what you change. Generated from rag/config.py: `newsdesk settings > .env.example`.",
            "", "# --- general"]  # fmt: skip

@@ -15,6 +15,13 @@ def test_env_example_is_generated_from_the_settings() -> None:
     assert (PROJECT_ROOT / ".env.example").read_text() == env_example(), "run `newsdesk settings > .env.example`"
 
 
+def test_settings_show_the_defaults_not_the_callers_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSDESK_LLM__BASE_URL", "http://someone:hunter2@127.0.0.1:9/v1")
+    monkeypatch.setenv("NEWSDESK_RETRIEVAL__TOP_K", "3")
+    text = env_example()
+    assert "hunter2" not in text and text == (PROJECT_ROOT / ".env.example").read_text()
+
+
 def test_every_tuning_setting_is_described() -> None:
     fields = [(name, f) for name, f in Settings.model_fields.items()]
     fields += [(f"{section}.{name}", f) for section, info in Settings.model_fields.items()
