@@ -12,6 +12,7 @@ _KEY_PATTERNS = [
     re.compile(r"sk-[A-Za-z0-9_\-]{8,}"),
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9_\-\.=]{8,}"),
     re.compile(r"(?i)(api[_-]?key['\"]?\s*[:=]\s*['\"]?)[^\s'\",]{6,}"),
+    re.compile(r"(://)[^/@\s]+(?=@)"),  # credentials in a URL: https://user:password@host/
 ]
 
 
@@ -20,6 +21,8 @@ def redact(text: str, *secrets: str | None) -> str:
 
     >>> redact("401: invalid key sk-abcdefghijkl", None)
     '401: invalid key [redacted]'
+    >>> redact("cannot reach http://me:pa55word@10.0.0.2:8000/v1")
+    'cannot reach http://[redacted]@10.0.0.2:8000/v1'
     """
     for secret in secrets:
         if secret and len(secret) >= 4:

@@ -75,12 +75,14 @@ def test_eval_rejects_a_mistyped_option_and_keeps_a_key_out_of_its_report(tmp_pa
                           capture_output=True, text=True, timeout=300)  # fmt: skip
     assert typo.returncode == 2 and "retrieval has no setting 'hybird'" in typo.stderr, typo.stderr
     out = tmp_path / "report"
-    run = subprocess.run([*cli, "--out", str(out), "--set-option", "llm.api_key=kept-out-of-reports-1234"],
+    secrets = ["llm.api_key=kept-out-of-reports-1234", "llm.base_url=http://me:kept-out-of-reports-too@127.0.0.1:9/v1"]
+    run = subprocess.run([*cli, "--out", str(out), *[a for s in secrets for a in ("--set-option", s)]],
                          env=cli_env(tmp_path), cwd=ROOT, capture_output=True, text=True, timeout=600)  # fmt: skip
     assert run.returncode == 0, run.stderr
     written = [p for p in out.rglob("*") if p.is_file()]
     assert any(p.name == "report.md" for p in written)
     assert not [p.name for p in written if b"kept-out-of-reports" in p.read_bytes()]
+    assert "http://[redacted]@127.0.0.1:9/v1" in (out / "report.md").read_text()
     assert "'api_key': '[redacted]'" in (out / "report.md").read_text()
 
 
