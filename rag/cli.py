@@ -239,6 +239,9 @@ def run_reporting_errors(command: Callable[[], int]) -> int:
     except ValueError as exc:  # e.g. a bad --since date
         print(f"newsdesk: {redact(str(exc))}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: the store's writes are atomic per batch and its lock is released
+        print("newsdesk: interrupted", file=sys.stderr)
+        return 130
     except Exception as exc:  # a fault of ours or of a library: one line, the trace only in the debug log
         logging.getLogger("newsdesk").debug("unexpected error", exc_info=True)
         print(f"newsdesk: internal error: {type(exc).__name__}: {redact(str(exc))} (set NEWSDESK_LOG_LEVEL=DEBUG "
