@@ -27,9 +27,9 @@ def _multihop(folder: Path, body: str) -> Path:
     return folder
 
 
-def _store(name: str, multihop: Path, articles: Path | None = None) -> Path:
+def _store(name: str, multihop: Path) -> Path:
     base = load_settings(env_file=None)
-    return eval_settings(base, load_set(name, multihop, SEEDS, articles), {}).store.path
+    return eval_settings(base, load_set(name, multihop, SEEDS), {}).store.path
 
 
 def test_sets_over_the_same_articles_share_one_store(tmp_path: Path) -> None:
@@ -39,7 +39,7 @@ def test_sets_over_the_same_articles_share_one_store(tmp_path: Path) -> None:
     assert _store("seeds", mh) != _store("multihop-dev", mh)
 
 
-def test_changed_articles_or_embedding_get_their_own_store(tmp_path: Path) -> None:
+def test_changed_articles_or_chunking_get_their_own_store(tmp_path: Path) -> None:
     before = _store("multihop-dev", _multihop(tmp_path / "a", "one article"))
     assert _store("multihop-dev", _multihop(tmp_path / "b", "another article")) != before
     base = load_settings(env_file=None)
