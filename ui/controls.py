@@ -46,9 +46,14 @@ def wire_asking(c: Controls, chat: Any, turns: Any, ask_args: dict[str, Any], ha
     answers = [c.box.submit(**args, api_name="ask"), c.send.click(**args, api_name=False),
                c.retry.click(**taken).then(**args, api_name=False)]  # fmt: skip
     edited = c.edit.click(**taken)
-    stopped = c.stop.click(lambda history: (handlers.stopped(history), *controls_state(answering=False)), [chat],
-                           [chat, *c.all()], cancels=answers, queue=False, api_name=False)  # fmt: skip
-    return [*answers, edited, stopped]
+    settle = {"fn": lambda history: (handlers.stopped(history), *controls_state(answering=False)),
+              "inputs": [chat], "outputs": [chat, *c.all()], "api_name": False}  # fmt: skip
+    stopped = c.stop.click(**settle, cancels=answers, queue=False)
+    # An update the cancelled answer had already sent can land after Stop's and lock the box
+    # again, "Answering…" with nothing answering (the browser test caught it). The same
+    # settling, queued, lands after it.
+    settled = stopped.then(**settle, queue=True)
+    return [*answers, edited, settled]
 
 
 def controls_state(answering: bool) -> tuple[Any, ...]:
