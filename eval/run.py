@@ -303,13 +303,17 @@ def summary_line(summary: dict[str, Any]) -> str:
     return "  ".join(f"{k}={o[k]:.3f}" for k in keys if isinstance(o.get(k), float))
 
 
+def _sections() -> dict[str, type[BaseModel]]:
+    """The settings sections an option can name (`llm`, `retrieval`, ...) and their models."""
+    return {n: f.annotation for n, f in Settings.model_fields.items()
+            if isinstance(f.annotation, type) and issubclass(f.annotation, BaseModel)}  # fmt: skip
+
+
 def check_option(section: str, field: str, opt: str) -> None:
     """A mistyped --set-option fails before the run, not silently after it."""
-    model = Settings.model_fields[section].annotation if section in Settings.model_fields else None
-    if not (isinstance(model, type) and issubclass(model, BaseModel)):
-        sections = ", ".join(n for n, f in Settings.model_fields.items() if isinstance(f.annotation, type)
-                             and issubclass(f.annotation, BaseModel))  # fmt: skip
-        raise ValueError(f"--set-option {opt!r}: expected SECTION.FIELD=VALUE with SECTION one of {sections}")
+    model = _sections().get(section)
+    if model is None:
+        raise ValueError(f"--set-option {opt!r}: expected SECTION.FIELD=VALUE with SECTION one of {', '.join(_sections())}")
     if field not in model.model_fields:
         raise ValueError(f"--set-option {opt!r}: {section} has no setting {field!r} (it has {', '.join(model.model_fields)})")
 
@@ -317,8 +321,7 @@ def check_option(section: str, field: str, opt: str) -> None:
 def recorded(overrides: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The overrides as a report shows them: a secret setting (an API key) never reaches it."""
     def shown(section: str, field: str, value: Any) -> Any:
-        model = Settings.model_fields[section].annotation
-        ann = model.model_fields[field].annotation if isinstance(model, type) and issubclass(model, BaseModel) else None
+        ann = _sections()[section].model_fields[field].annotation  # names checked by check_option
         if ann is SecretStr or SecretStr in get_args(ann):
             return "[redacted]"
         return redact(value) if isinstance(value, str) else value

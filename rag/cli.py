@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     level = os.environ.get("NEWSDESK_LOG_LEVEL", "WARNING")
     logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s")
     plugins = plugin_commands()
-    if argv and argv[0] in plugins:  # `ui`, `eval`, `bench`: their errors read like the rest
+    if argv and argv[0] in plugins:  # `ui`, `serve`, `eval`, `bench`: their errors read like the rest
         command = plugins[argv[0]].load()  # type: ignore[attr-defined]
         return run_reporting_errors(lambda: int(command(argv[1:]) or 0))
     args = build_parser().parse_args(argv)

@@ -94,8 +94,9 @@ class Handlers:
     def stopped(history: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
         """The chat after Stop: the partial answer stays, marked as stopped and unchecked."""
         history = list(history or [])
-        if history and history[-1].get("role") == "assistant" and not message_text(history[-1]).endswith(STOPPED_NOTE):
-            text = message_text(history[-1]).removesuffix(" ▌").removesuffix("…").rstrip()
+        last = message_text(history[-1]) if history and history[-1].get("role") == "assistant" else None
+        if last is not None and not last.endswith(STOPPED_NOTE):  # Stop settles twice (ui/controls.py)
+            text = last.removesuffix(" ▌").removesuffix("…").rstrip()
             history[-1] = {"role": "assistant", "content": (text + "<br>" if text else "") + STOPPED_NOTE}
         return history
 
