@@ -193,6 +193,21 @@ def launch(app: Any, pipeline: Pipeline, host: str, port: int, prevent_thread_lo
     )
 
 
+def seed_if_empty(pipe: Pipeline) -> None:
+    """Ingest the seeds into an empty store, so a first start has something to answer from.
+    Without a seeds folder (an installed package, or the setting pointing elsewhere) the UI
+    starts empty and says so: articles can be added in it."""
+    seeds = pipe.settings.seeds_dir
+    if pipe.store.count():
+        return
+    if not seeds.exists():
+        print(f"The store is empty and {seeds} does not exist: add articles in the UI.", flush=True)
+        return
+    print(f"The store is empty: ingesting {seeds} ...", flush=True)
+    rep = pipe.ingest([seeds])
+    print(f"  {rep.added} article(s), {rep.chunks_total} chunks.", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     p = bind_parser("newsdesk ui", "Start the Newsdesk chat UI.")
@@ -204,10 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     check_exposure(host, settings.ui.username, password)
     pipe = Pipeline(settings)
     try:
-        if pipe.store.count() == 0 and not args.no_ingest:
-            print(f"The store is empty: ingesting {settings.seeds_dir} ...", flush=True)
-            rep = pipe.ingest([settings.seeds_dir])
-            print(f"  {rep.added} article(s), {rep.chunks_total} chunks.", flush=True)
+        if not args.no_ingest:
+            seed_if_empty(pipe)
         print(f"Loading the language model ({settings.llm.model}) ...", flush=True)
         pipe.llm  # noqa: B018 - load now, not on the first question
     except NewsdeskError as exc:

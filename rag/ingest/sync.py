@@ -80,6 +80,7 @@ class PathIngest:
         """
         t0 = time.perf_counter()
         paths = list(paths)
+        _check_named_paths(paths)
         if sync and any(_from_web(p) for p in paths):
             raise IngestRefused("--sync works on files and folders; a feed or page is never taken for deleted")
         loaded = self._load(paths)
@@ -128,6 +129,7 @@ class PathIngest:
         rebuild leaves it as it was."""
         t0 = time.perf_counter()
         paths = list(paths)
+        _check_named_paths(paths)
         loaded = self._load(paths)
         if not loaded.articles:
             raise IngestRefused(f"--rebuild read no article from {', '.join(map(str, paths))}; the index was left as it was")
@@ -153,11 +155,18 @@ def check_removal_share(n_remove: int, n_total: int, share: float, force: bool, 
     )
 
 
+def _check_named_paths(paths: list[str | Path]) -> None:
+    """A file or folder the caller named must exist: a typo is an error, not a skipped row
+    after an ingest that did nothing (and exited as if it had worked)."""
+    for p in paths:
+        if not is_web(p) and not Path(p).expanduser().exists():
+            raise IngestRefused(f"{Path(p).expanduser()} does not exist (a typo, moved, or not mounted?); "
+                                "nothing was changed")  # fmt: skip
+
+
 def _check_sync_roots(paths: list[str | Path], loaded: LoadResult) -> None:
     for p in paths:
         root = Path(p).expanduser()
-        if not root.exists():
-            raise IngestRefused(f"--sync: {root} does not exist (moved, or not mounted?); nothing was changed")
         resolved = root.resolve()
         seen = [a.origin for a in loaded.articles] + [where.split("#")[0] for where, _ in loaded.skipped]
         if not any(_under(str(Path(o).resolve()), [resolved]) for o in seen):

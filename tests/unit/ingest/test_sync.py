@@ -65,6 +65,16 @@ def test_sync_of_a_missing_folder_is_refused_and_removes_nothing(fake_pipeline: 
     assert len(fake_pipeline.store.articles()) == 2 and fake_pipeline.store.count() > 0
 
 
+def test_a_named_path_that_does_not_exist_is_refused_before_anything_is_ingested(fake_pipeline: Pipeline,
+                                                                                 tmp_path: Path) -> None:  # fmt: skip
+    folder = _corpus(tmp_path, 2)
+    for rebuild in (False, True):
+        with pytest.raises(IngestRefused, match=r"typo\.txt does not exist.*nothing was changed"):
+            fake_pipeline.ingest([folder, tmp_path / "typo.txt"], rebuild=rebuild)
+        assert fake_pipeline.store.articles() == {} and fake_pipeline.store.count() == 0
+    assert fake_pipeline.ingest([folder]).added == 2
+
+
 def test_sync_of_an_emptied_folder_is_refused(fake_pipeline: Pipeline, tmp_path: Path) -> None:
     folder = _corpus(tmp_path, 2)
     fake_pipeline.ingest([folder])
@@ -90,8 +100,11 @@ def test_sync_that_would_remove_most_of_the_store_needs_force(fake_pipeline: Pip
 def test_rebuild_from_a_typo_path_keeps_the_old_index(fake_pipeline: Pipeline, tmp_path: Path) -> None:
     folder = _corpus(tmp_path)
     before = fake_pipeline.ingest([folder]).chunks_total
-    with pytest.raises(IngestRefused, match="read no article"):
+    with pytest.raises(IngestRefused, match="does not exist"):
         fake_pipeline.ingest([tmp_path / "typo"], rebuild=True)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(IngestRefused, match="read no article"):
+        fake_pipeline.ingest([tmp_path / "empty"], rebuild=True)
     assert fake_pipeline.store.count() == before and not fake_pipeline.ask("What does story 1 say about topic 1?").refused
 
 

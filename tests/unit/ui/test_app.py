@@ -10,7 +10,8 @@ import pytest
 
 from rag import Answer, ModelUnavailable, Source, StoreUnavailable
 from tests.fakes import QueueModel
-from ui.app import Handlers, build_app, check_exposure
+from tests.fixtures.pipelines import make_settings
+from ui.app import Handlers, build_app, check_exposure, seed_if_empty
 from ui.corpus import Corpus
 from ui.render import answer_html, escape_text, sources_html
 
@@ -23,6 +24,20 @@ def _final(gen):  # type: ignore[no-untyped-def]
 def test_build_app_with_a_fake_pipeline(seeded_fake_pipeline) -> None:  # type: ignore[no-untyped-def]
     app = build_app(seeded_fake_pipeline)
     assert app is not None and app.title == "Newsdesk"
+
+
+def test_an_empty_store_gets_the_seeds_and_a_missing_seeds_folder_starts_empty(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from rag.pipeline import Pipeline
+
+    missing = Pipeline(make_settings(tmp_path / "a", seeds_dir=tmp_path / "no-seeds"))
+    seed_if_empty(missing)
+    assert missing.store.count() == 0 and "does not exist: add articles in the UI" in capsys.readouterr().out
+    seeded = Pipeline(make_settings(tmp_path / "b"))
+    seed_if_empty(seeded)
+    chunks = seeded.store.count()
+    assert chunks > 0 and len(seeded.store.articles()) == 1
+    seed_if_empty(seeded)  # not empty now: nothing read again
+    assert "ingesting" not in capsys.readouterr().out.split("chunks.")[-1] and seeded.store.count() == chunks
 
 
 def test_respond_streams_and_links_citations_to_the_sources_panel(seeded_fake_pipeline) -> None:  # type: ignore[no-untyped-def]
