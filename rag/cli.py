@@ -14,6 +14,8 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
+from pydantic import ValidationError
+
 from rag.config import load_settings
 from rag.errors import NewsdeskError, redact
 from rag.text.clean import printable
@@ -228,6 +230,13 @@ def main(argv: list[str] | None = None) -> int:
     return run_reporting_errors(lambda: int(args.fn(args)))
 
 
+def invalid_fields(exc: ValidationError) -> str:
+    """A validation error in one line: each field and what is wrong with it, never the
+    value given (it may be a key)."""
+    fields = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']}" for e in exc.errors())
+    return f"invalid {exc.title}: {fields}"
+
+
 def run_reporting_errors(command: Callable[[], int]) -> int:
     """Run a command; an error becomes one line on stderr (secrets redacted) and an exit
     status, never a traceback."""
@@ -235,6 +244,9 @@ def run_reporting_errors(command: Callable[[], int]) -> int:
         return command()
     except NewsdeskError as exc:
         print(f"newsdesk: {redact(str(exc))}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:  # a bad setting (environment, .env, --set-option): pydantic's text is a page
+        print(f"newsdesk: {redact(invalid_fields(exc))}", file=sys.stderr)
         return 2
     except ValueError as exc:  # e.g. a bad --since date
         print(f"newsdesk: {redact(str(exc))}", file=sys.stderr)

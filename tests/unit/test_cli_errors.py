@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from rag.cli import run_reporting_errors
+from rag.config import load_settings
 from rag.errors import StoreLocked
 
 
@@ -26,3 +28,17 @@ def test_an_error_is_one_line_with_its_status(exc: BaseException, status: int, l
     assert run_reporting_errors(_raise(exc)) == status
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith(line), err
+
+
+def test_a_bad_setting_is_one_line_naming_each_field_and_never_its_value(capsys: pytest.CaptureFixture[str]) -> None:
+    def command() -> int:
+        load_settings(env_file=None, retrieval={"top_k": "many"}, llm={"timeout_s": "sk-abcdefghijklmnop"})
+        return 0
+
+    with pytest.raises(ValidationError):  # what the command raises; the reporting turns it into one line
+        command()
+    assert run_reporting_errors(command) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("newsdesk: invalid Settings: "), err
+    assert "retrieval.top_k: Input should be a valid integer" in err[0] and "llm.timeout_s" in err[0], err
+    assert "many" not in err[0] and "sk-" not in err[0], err
