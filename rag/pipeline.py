@@ -204,7 +204,11 @@ class Pipeline:
         context = self.context_for(search_q, retrieval)
         timings = {**retrieval.timings, "context": time.perf_counter() - t_ctx}
         yield Retrieved(retrieval, context)
-        if why := self.refusal.reason("question", Evidence(q, context, unknown=retrieval.unknown)):
+        evidence = Evidence(q, context, unknown=retrieval.unknown)
+        if not context.sources:
+            evidence.store_empty = self.store.count() == 0
+            evidence.filtered = bool(filters and (filters.sources or filters.since or filters.until))
+        if why := self.refusal.reason("question", evidence):
             timings["total"] = time.perf_counter() - started
             answer = make_answer(q, context, timings, refusal=why)
         else:

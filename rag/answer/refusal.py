@@ -39,6 +39,8 @@ class Evidence:
     question: str
     context: Context
     unknown: UnknownSubjects = field(default_factory=UnknownSubjects)
+    store_empty: bool = False  # no article has been ingested yet
+    filtered: bool = False  # the caller narrowed the search (outlets, dates)
     window: int = 0  # the model's context window, when no source fits in it
     not_found_logodds: float | None = None  # the model's judgement, where it reads out its logits
     raw: str | None = None  # what the model wrote
@@ -58,7 +60,15 @@ def _unknown_subject(e: Evidence, s: RefusalSettings) -> str | None:
 
 
 def _nothing_retrieved(e: Evidence, s: RefusalSettings) -> str | None:
-    return None if e.context.sources else "nothing was retrieved"
+    """Said so that the person knows what to change: an empty store and filters that match
+    nothing are theirs to fix, not a gap in the news."""
+    if e.context.sources:
+        return None
+    if e.store_empty:
+        return "no article has been ingested yet: add some with newsdesk ingest PATH, or in the UI's Corpus tab"
+    if e.filtered:
+        return "no article matches the filters (outlet, dates)"
+    return "nothing was retrieved"
 
 
 def _off_topic(e: Evidence, s: RefusalSettings) -> str | None:

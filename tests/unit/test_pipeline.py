@@ -49,3 +49,16 @@ def test_local_model_that_cannot_load_is_a_clear_error(tmp_path: Path) -> None:
         pipe.ask("How many settlements near Bakhmut were bombarded?")
     with pytest.raises(ModelUnavailable, match="neither a bundled model"):
         Pipeline(make_settings(tmp_path, llm={"provider": "local", "model": "no-such-model"})).llm  # noqa: B018
+
+
+def test_nothing_retrieved_says_what_the_person_can_change(tmp_path: Path, seeded_with) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from rag.retrieve.filters import Filters
+
+    empty = Pipeline(make_settings(tmp_path / "empty")).ask("How many settlements near Bakhmut were bombarded?")
+    assert empty.refused and empty.refusal_reason.startswith("no article has been ingested yet"), empty.refusal_reason
+    llm = QueueModel()
+    later = seeded_with(llm).ask("How many settlements near Bakhmut were bombarded?", filters=Filters(since=date(2031, 1, 1)))
+    assert later.refused and later.refusal_reason == "no article matches the filters (outlet, dates)"
+    assert llm.calls == []

@@ -34,6 +34,8 @@ def test_an_unknown_name_is_refused_first_and_named() -> None:
 def test_off_topic_by_meaning_and_nothing_retrieved() -> None:
     policy = RefusalPolicy(RefusalSettings(min_relevance=0.3))
     assert policy.reason("question", _evidence(sources=[])) == "nothing was retrieved"
+    assert "no article has been ingested yet" in (policy.reason("question", _evidence(sources=[], store_empty=True)) or "")
+    assert policy.reason("question", _evidence(sources=[], filtered=True)) == "no article matches the filters (outlet, dates)"
     assert "best match 0.20, floor 0.30" in (policy.reason("question", _evidence(dense=0.2)) or "")
     assert policy.reason("question", _evidence(dense=0.3, coverage=0.0)) is None  # no word in common: not a reason
 
