@@ -10,25 +10,14 @@ import sys
 from pathlib import Path
 
 from rag.pipeline import Pipeline
+from tests.fixtures.articles import numbered_stories
 from tests.fixtures.paths import ROOT, SEEDS, without_privileges
 from tests.fixtures.pipelines import cli_env, make_settings
 
 
-def _corpus(tmp_path: Path, n: int = 3, sub: str = "") -> Path:
-    folder = tmp_path / "articles"
-    target = folder / sub if sub else folder
-    target.mkdir(parents=True, exist_ok=True)
-    for i in range(n):
-        (target / f"{sub}a{i}.txt").write_text(
-            f"title: Story {sub}{i}\nsource: Outlet {i}\ndate: 2023-10-0{i + 1}\n\n"
-            + " ".join(f"Sentence {j} of story {sub}{i} says something about topic {i}." for j in range(30))
-        )
-    return folder
-
-
 def test_sync_keeps_everything_under_an_unreadable_folder(tmp_path: Path) -> None:
-    folder = _corpus(tmp_path, 1)
-    _corpus(tmp_path, 2, sub="locked")
+    folder = numbered_stories(tmp_path, 1)
+    numbered_stories(tmp_path, 2, sub="locked")
     env = cli_env(tmp_path)
     cli = [sys.executable, "-m", "rag.cli", "ingest"]
     subprocess.run([*cli, str(folder)], env=env, cwd=ROOT, check=True, capture_output=True)
@@ -45,7 +34,7 @@ def test_sync_keeps_everything_under_an_unreadable_folder(tmp_path: Path) -> Non
 
 
 def test_deeply_nested_json_through_the_cli_is_a_skipped_row_not_a_traceback(tmp_path: Path) -> None:
-    folder = _corpus(tmp_path, 2)
+    folder = numbered_stories(tmp_path, 2)
     (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     run = subprocess.run([sys.executable, "-m", "rag.cli", "ingest", str(folder)], env=cli_env(tmp_path), cwd=ROOT,
                          capture_output=True, text=True, timeout=300)  # fmt: skip
@@ -132,7 +121,6 @@ def test_running_app_sees_articles_ingested_by_another_writer(tmp_path: Path) ->
                    capture_output=True)  # another process, same store  # fmt: skip
     ans = reader.ask("What rate did the Freedonia central bank set?")
     assert not ans.refused and "7.5" in ans.text
-
 
 
 def test_the_terminal_never_gets_control_characters_from_an_article(tmp_path: Path) -> None:

@@ -6,19 +6,13 @@ import shutil
 from pathlib import Path
 
 from rag.pipeline import Pipeline
+from tests.fixtures.articles import numbered_stories
 from tests.fixtures.paths import SEED_FILE
 from tests.fixtures.pipelines import make_settings
 
 
 def _corpus(tmp_path: Path, n: int = 3) -> Path:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for i in range(n):
-        (folder / f"a{i}.txt").write_text(
-            f"title: Story {i}\nsource: Outlet {i}\ndate: 2023-10-0{i + 1}\n\n"
-            + " ".join(f"Sentence {j} of story {i} says something about topic {i}." for j in range(40))
-        )
-    return folder
+    return numbered_stories(tmp_path, n, sentences=40)
 
 
 def test_reingest_is_idempotent(fake_pipeline: Pipeline, tmp_path: Path) -> None:

@@ -12,24 +12,13 @@ from rag.errors import EmbeddingMismatch, IngestRefused
 from rag.pipeline import Pipeline
 from rag.providers.embedding import HashingEmbedder
 from tests.fakes import InterruptingEmbedder
+from tests.fixtures.articles import numbered_stories
 from tests.fixtures.paths import SEED_FILE
 from tests.fixtures.pipelines import make_settings
 
 
-def _corpus(tmp_path: Path, n: int = 3, sub: str = "") -> Path:
-    folder = tmp_path / "articles"
-    target = folder / sub if sub else folder
-    target.mkdir(parents=True, exist_ok=True)
-    for i in range(n):
-        (target / f"{sub}a{i}.txt").write_text(
-            f"title: Story {sub}{i}\nsource: Outlet {i}\ndate: 2023-10-0{i + 1}\n\n"
-            + " ".join(f"Sentence {j} of story {sub}{i} says something about topic {i}." for j in range(30))
-        )
-    return folder
-
-
 def test_sync_removes_deleted_articles_only(fake_pipeline: Pipeline, tmp_path: Path) -> None:
-    folder = _corpus(tmp_path)
+    folder = numbered_stories(tmp_path)
     fake_pipeline.ingest([folder])
     (folder / "a2.txt").unlink()
     rep = fake_pipeline.ingest([folder])  # without --sync nothing is removed
@@ -42,7 +31,7 @@ def test_sync_removes_deleted_articles_only(fake_pipeline: Pipeline, tmp_path: P
 
 
 def test_sync_keeps_articles_whose_file_is_unreadable_now(fake_pipeline: Pipeline, tmp_path: Path) -> None:
-    folder = _corpus(tmp_path)
+    folder = numbered_stories(tmp_path)
     fake_pipeline.ingest([folder])
     (folder / "a0.txt").write_bytes(b"\x00\x00binary now")
     rep = fake_pipeline.ingest([folder], sync=True)
@@ -50,14 +39,14 @@ def test_sync_keeps_articles_whose_file_is_unreadable_now(fake_pipeline: Pipelin
 
 
 def test_rebuild_reembeds_everything(fake_pipeline: Pipeline, tmp_path: Path) -> None:
-    folder = _corpus(tmp_path)
+    folder = numbered_stories(tmp_path)
     first = fake_pipeline.ingest([folder])
     rep = fake_pipeline.ingest([folder], rebuild=True)
     assert rep.added == 3 and rep.chunks_written == first.chunks_written and rep.chunks_total == first.chunks_total
 
 
 def test_sync_of_a_missing_folder_is_refused_and_removes_nothing(fake_pipeline: Pipeline, tmp_path: Path) -> None:
-    folder = _corpus(tmp_path, 2)
+    folder = numbered_stories(tmp_path, 2)
     fake_pipeline.ingest([folder])
     folder.rename(tmp_path / "moved")
     with pytest.raises(IngestRefused, match="does not exist"):
@@ -67,7 +56,7 @@ def test_sync_of_a_missing_folder_is_refused_and_removes_nothing(fake_pipeline: 
 
 def test_a_named_path_that_does_not_exist_is_refused_before_anything_is_ingested(fake_pipeline: Pipeline,
                                                                                  tmp_path: Path) -> None:  # fmt: skip
-    folder = _corpus(tmp_path, 2)
+    folder = numbered_stories(tmp_path, 2)
     for rebuild in (False, True):
         with pytest.raises(IngestRefused, match=r"typo\.txt does not exist.*nothing was changed"):
             fake_pipeline.ingest([folder, tmp_path / "typo.txt"], rebuild=rebuild)
@@ -76,7 +65,7 @@ def test_a_named_path_that_does_not_exist_is_refused_before_anything_is_ingested
 
 
 def test_sync_of_an_emptied_folder_is_refused(fake_pipeline: Pipeline, tmp_path: Path) -> None:
-    folder = _corpus(tmp_path, 2)
+    folder = numbered_stories(tmp_path, 2)
     fake_pipeline.ingest([folder])
     for f in folder.iterdir():
         f.unlink()
@@ -86,7 +75,7 @@ def test_sync_of_an_emptied_folder_is_refused(fake_pipeline: Pipeline, tmp_path:
 
 
 def test_sync_that_would_remove_most_of_the_store_needs_force(fake_pipeline: Pipeline, tmp_path: Path) -> None:
-    folder = _corpus(tmp_path, 5)
+    folder = numbered_stories(tmp_path, 5)
     fake_pipeline.ingest([folder])
     for i in range(1, 5):
         (folder / f"a{i}.txt").unlink()
@@ -98,7 +87,7 @@ def test_sync_that_would_remove_most_of_the_store_needs_force(fake_pipeline: Pip
 
 
 def test_rebuild_from_a_typo_path_keeps_the_old_index(fake_pipeline: Pipeline, tmp_path: Path) -> None:
-    folder = _corpus(tmp_path)
+    folder = numbered_stories(tmp_path)
     before = fake_pipeline.ingest([folder]).chunks_total
     with pytest.raises(IngestRefused, match="does not exist"):
         fake_pipeline.ingest([tmp_path / "typo"], rebuild=True)
@@ -110,7 +99,7 @@ def test_rebuild_from_a_typo_path_keeps_the_old_index(fake_pipeline: Pipeline, t
 
 def test_interrupted_rebuild_leaves_the_old_index_serving(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    folder = _corpus(tmp_path, 40)
+    folder = numbered_stories(tmp_path, 40)
     reader = Pipeline(settings)
     before = reader.ingest([folder]).chunks_total
     assert not reader.ask("What does story 7 say about topic 7?").refused
@@ -126,7 +115,7 @@ def test_interrupted_rebuild_leaves_the_old_index_serving(tmp_path: Path) -> Non
 
 def test_a_running_reader_follows_a_rebuild(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    folder = _corpus(tmp_path)
+    folder = numbered_stories(tmp_path)
     reader = Pipeline(settings)
     reader.ingest([folder])
     assert not reader.ask("What does story 1 say about topic 1?").refused
@@ -146,7 +135,7 @@ def test_rebuild_is_how_an_embedding_mismatch_is_fixed(tmp_path: Path) -> None:
 
 
 def test_deeply_nested_json_is_a_skipped_row_and_the_batch_lands(tmp_path: Path) -> None:
-    folder = _corpus(tmp_path, 2)
+    folder = numbered_stories(tmp_path, 2)
     (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
     (folder / "deep.jsonl").write_text('{"a":' * 50_000 + "1" + "}" * 50_000 + "\n")
     rep = Pipeline(make_settings(tmp_path)).ingest([folder])

@@ -11,20 +11,9 @@ import pytest
 from rag.errors import EmbeddingMismatch, StoreLocked
 from rag.pipeline import Pipeline
 from rag.store.lock import writer_lock
+from tests.fixtures.articles import numbered_stories
 from tests.fixtures.paths import SEED_FILE
 from tests.fixtures.pipelines import make_settings
-
-
-def _corpus(tmp_path: Path, n: int = 3, sub: str = "") -> Path:
-    folder = tmp_path / "articles"
-    target = folder / sub if sub else folder
-    target.mkdir(parents=True, exist_ok=True)
-    for i in range(n):
-        (target / f"{sub}a{i}.txt").write_text(
-            f"title: Story {sub}{i}\nsource: Outlet {i}\ndate: 2023-10-0{i + 1}\n\n"
-            + " ".join(f"Sentence {j} of story {sub}{i} says something about topic {i}." for j in range(30))
-        )
-    return folder
 
 
 def test_store_reopens_with_same_content(tmp_path: Path) -> None:
@@ -62,7 +51,7 @@ def test_a_lost_chunk_index_is_reported_with_the_fix(tmp_path: Path) -> None:
 
 
 def test_the_version_stamp_changes_with_every_write_and_only_then(fake_pipeline: Pipeline, tmp_path: Path) -> None:
-    folder = _corpus(tmp_path, 1)
+    folder = numbered_stories(tmp_path, 1)
     fake_pipeline.ingest([folder])
     v1 = fake_pipeline.store.state()[1]
     fake_pipeline.ingest([folder])  # unchanged: no new version
@@ -74,7 +63,7 @@ def test_the_version_stamp_changes_with_every_write_and_only_then(fake_pipeline:
 
 def test_a_reader_sees_chunks_committed_before_the_version_stamp(fake_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     writer, reader = Pipeline(fake_settings), Pipeline(fake_settings)
-    writer.ingest([_corpus(tmp_path, 1)])
+    writer.ingest([numbered_stories(tmp_path, 1)])
     before = reader.retriever.view().size
     from rag.store.chunk_index import IndexedChunk
 
