@@ -77,9 +77,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
     import threading
     from datetime import datetime
 
+    from rag.ingest.sync import check_named_paths
     from rag.ingest.watch import interval_seconds, poll
 
     every = interval_seconds(args.every)
+    check_named_paths(args.sources)  # a mistyped .urls file fails now, not once per poll for ever
     pipe = _pipeline()
 
     def said(report, error: str) -> None:  # type: ignore[no-untyped-def]

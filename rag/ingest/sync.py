@@ -80,7 +80,7 @@ class PathIngest:
         """
         t0 = time.perf_counter()
         paths = list(paths)
-        _check_named_paths(paths)
+        check_named_paths(paths)
         if sync and any(_from_web(p) for p in paths):
             raise IngestRefused("--sync works on files and folders; a feed or page is never taken for deleted")
         loaded = self._load(paths)
@@ -129,7 +129,7 @@ class PathIngest:
         rebuild leaves it as it was."""
         t0 = time.perf_counter()
         paths = list(paths)
-        _check_named_paths(paths)
+        check_named_paths(paths)
         loaded = self._load(paths)
         if not loaded.articles:
             raise IngestRefused(f"--rebuild read no article from {', '.join(map(str, paths))}; the index was left as it was")
@@ -155,7 +155,7 @@ def check_removal_share(n_remove: int, n_total: int, share: float, force: bool, 
     )
 
 
-def _check_named_paths(paths: list[str | Path]) -> None:
+def check_named_paths(paths: list[str | Path]) -> None:
     """A file or folder the caller named must exist: a typo is an error, not a skipped row
     after an ingest that did nothing (and exited as if it had worked)."""
     for p in paths:

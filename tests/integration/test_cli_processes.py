@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from rag.pipeline import Pipeline
 from tests.fixtures.articles import numbered_stories
 from tests.fixtures.paths import ROOT, SEEDS, without_privileges
@@ -131,3 +133,11 @@ def test_the_terminal_never_gets_control_characters_from_an_article(tmp_path: Pa
     subprocess.run([sys.executable, "-m", "rag.cli", "ingest", str(f)], env=env, cwd=ROOT, check=True, capture_output=True)
     run = subprocess.run([sys.executable, "-m", "rag.cli", "corpus"], env=env, cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0 and "\x1b" not in run.stderr + run.stdout and "[bold]" in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize("command", [["ingest"], ["watch", "--every", "45s"]])
+def test_a_mistyped_path_is_one_line_and_status_2_at_once(tmp_path: Path, command: list[str]) -> None:
+    run = subprocess.run([sys.executable, "-m", "rag.cli", *command, str(tmp_path / "feeds.urlz")], env=cli_env(tmp_path),
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.strip() == f"newsdesk: {tmp_path / 'feeds.urlz'} does not exist (a typo, moved, or not mounted?); nothing was changed"
