@@ -71,7 +71,11 @@ class ChatRequest(BaseModel):
             raise ApiError(400, f"the question is {len(question):,} characters long; the limit is {max_chars:,}")
         earlier = turns[:-1]
         history = [(q.text(), a.text()) for q, a in zip(earlier, earlier[1:], strict=False) if q.role == "user" and a.role == "assistant"]
-        return question, history[-3:], Filters(sources=list(self.sources or []), since=self.since, until=self.until)
+        try:
+            filters = Filters(sources=list(self.sources or []), since=self.since, until=self.until)
+        except InvalidQuestion as exc:
+            raise ApiError(400, str(exc)) from None
+        return question, history[-3:], filters
 
 
 class ArticleIn(BaseModel):

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from rag.errors import InvalidQuestion
+
 
 @dataclass
 class Filters:
@@ -14,3 +16,7 @@ class Filters:
     sources: list[str] = field(default_factory=list)
     since: date | None = None
     until: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.since and self.until and self.since > self.until:  # would match nothing, and read as "not covered"
+            raise InvalidQuestion(f"the date range is empty: since {self.since} is after until {self.until}")

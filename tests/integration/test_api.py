@@ -89,6 +89,7 @@ def test_messages_carry_the_conversation_and_filters_go_in_fields(api_url: str) 
     ({"model": "newsdesk", "messages": [{"role": "assistant", "content": "I answer"}]}, 400),
     ({"model": "newsdesk", "messages": [{"role": "user", "content": "x" * 5000}]}, 400),
     ({"model": "newsdesk", "messages": [{"role": "user", "content": Q}], "temperature": "hot"}, 400),
+    ({"model": "newsdesk", "messages": [{"role": "user", "content": Q}], "since": "2024-01-01", "until": "2023-01-01"}, 400),
 ])  # fmt: skip
 def test_bad_payloads_get_a_4xx_in_openai_shape_and_the_server_keeps_serving(api_url: str, payload: object, status: int) -> None:
     r = httpx.post(f"{api_url}/v1/chat/completions", json=payload, timeout=30)

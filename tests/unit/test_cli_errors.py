@@ -42,3 +42,13 @@ def test_a_bad_setting_is_one_line_naming_each_field_and_never_its_value(capsys:
     assert len(err) == 1 and err[0].startswith("newsdesk: invalid Settings: "), err
     assert "retrieval.top_k: Input should be a valid integer" in err[0] and "llm.timeout_s" in err[0], err
     assert "many" not in err[0] and "sk-" not in err[0], err
+
+
+@pytest.mark.parametrize("limit", ["-1", "0", "ten"])
+def test_corpus_limit_must_be_a_whole_number_of_one_or_more(limit: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from rag.cli import build_parser
+
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(["corpus", "--limit", limit])
+    assert stop.value.code == 2 and "expected a whole number, 1 or more" in capsys.readouterr().err
+    assert build_parser().parse_args(["corpus", "--limit", "3"]).limit == 3

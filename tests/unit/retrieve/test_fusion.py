@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
+from rag.errors import InvalidQuestion
 from rag.pipeline import Pipeline
 from rag.retrieve.filters import Filters
 from tests.fixtures.pipelines import make_settings
@@ -35,3 +38,9 @@ def test_filters_bound_retrieval_by_outlet_and_date(tmp_path: Path) -> None:
     assert got and {c.meta["source"] for c in got} == {"Wire"}
     got = pipe.retrieve("dock workers strike", filters=Filters(since=date(2023, 10, 1))).chunks
     assert got and {c.meta["published"] for c in got} == {"2023-11-20"}
+
+
+def test_a_date_range_that_ends_before_it_starts_is_an_error_not_a_refusal() -> None:
+    with pytest.raises(InvalidQuestion, match="since 2024-01-01 is after until 2023-01-01"):
+        Filters(since=date(2024, 1, 1), until=date(2023, 1, 1))
+    assert Filters(since=date(2023, 1, 1), until=date(2023, 1, 1)).since == date(2023, 1, 1)  # one day is a range
