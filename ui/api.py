@@ -53,9 +53,7 @@ def build_api(pipeline: Pipeline) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ())[1:])
-        return _error(400, f"invalid request: {where or 'body'}: {first.get('msg', 'malformed')}")
+        return _error(400, f"invalid request: {_first_problem(exc.errors())}")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -93,6 +91,17 @@ def build_api(pipeline: Pipeline) -> FastAPI:
         return chat_payload(answer, streamed=False)
 
     return app
+
+
+def _first_problem(errors: Any) -> str:
+    """The most specific of a validation's errors: a body that may be one article or a list
+    fails both ways, and "Input should be a valid list" is not what is wrong with one article
+    whose text is too short. Union branch names ("ArticleIn", "list[ArticleIn]") are left out."""
+    if not errors:
+        return "body: malformed"
+    first = max(errors, key=lambda e: len(e.get("loc", ())))
+    where = [str(p) for p in first.get("loc", ())[1:] if not (isinstance(p, str) and (p[:1].isupper() or "[" in p))]
+    return f"{'.'.join(where) or 'body'}: {first.get('msg', 'malformed')}"
 
 
 def _answer(pipeline: Pipeline, question: str, history: list[tuple[str, str]], filters: Any, temperature: float | None) -> Answer:

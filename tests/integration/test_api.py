@@ -142,6 +142,17 @@ def test_articles_are_ingested_and_listed_then_answered(api_url: str) -> None:
     assert "7.5" in httpx.post(f"{api_url}/v1/chat/completions", json=ask, timeout=60).json()["choices"][0]["message"]["content"]
 
 
+@pytest.mark.parametrize(("payload", "message"), [
+    ({"title": "Short", "body": "too short"}, "invalid request: body: String should have at least 20 characters"),
+    ([{"title": "Fine", "body": "A body long enough to be an article."}, {"title": "Short", "body": ""}],
+     "invalid request: 1.body: String should have at least 20 characters"),
+    ("an article", "invalid request: body: Input should be a valid"),
+])  # fmt: skip
+def test_a_bad_article_is_refused_with_what_is_wrong_with_it(api_url: str, payload: object, message: str) -> None:
+    r = httpx.post(f"{api_url}/v1/articles", json=payload, timeout=30)
+    assert r.status_code == 400 and r.json()["error"]["message"].startswith(message), r.text
+
+
 def test_twenty_concurrent_clients_lose_nothing_and_mix_nothing(tmp_path: Path) -> None:
     pipe = Pipeline(make_settings(tmp_path, api={"concurrency": 2, "queue_size": 20}))
     pipe.ingest_documents([type("D", (), {"text": f"The harbour of town {i} handled {i}00 ships last year, officials said.",
