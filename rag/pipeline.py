@@ -207,7 +207,7 @@ class Pipeline:
         evidence = Evidence(q, context, unknown=retrieval.unknown)
         if not context.sources:
             evidence.store_empty = self.store.count() == 0
-            evidence.filtered = bool(filters and (filters.sources or filters.since or filters.until))
+            evidence.filtered = bool(filters and filters.narrows)
         if why := self.refusal.reason("question", evidence):
             timings["total"] = time.perf_counter() - started
             answer = make_answer(q, context, timings, refusal=why)

@@ -17,6 +17,11 @@ class Filters:
     since: date | None = None
     until: date | None = None
 
+    @property
+    def narrows(self) -> bool:
+        """Whether any filter is set."""
+        return bool(self.sources or self.since or self.until)
+
     def __post_init__(self) -> None:
         if self.since and self.until and self.since > self.until:  # would match nothing, and read as "not covered"
             raise InvalidQuestion(f"the date range is empty: since {self.since} is after until {self.until}")
