@@ -13,6 +13,7 @@ summary.json and PNG plots; `--compare DIR` (or `--compare latest`) adds what ch
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import time
@@ -26,6 +27,7 @@ from eval import metrics as M
 from eval.common import RESULTS, eval_settings, ingest_shared, machine, sample
 from eval.golden import GoldenItem, GoldenSet, load_set
 from rag import Answer, Pipeline, Settings, load_settings
+from rag.cli import at_least_one
 from rag.config import context_budget, refusal_settings
 from rag.errors import redact
 
@@ -168,18 +170,12 @@ def run_plain_item(plain: Any, item: GoldenItem) -> dict[str, Any]:
 # ---------------------------------------------------------------- the run
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of questions, 1 or more, not {text!r}")
-    return int(text)
-
-
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="newsdesk eval", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--set", default="seeds", help="seeds | multihop-dev | multihop-validation | a golden JSONL path")
     p.add_argument("--articles", default=None, help="articles for a custom golden set (default: the seeds folder)")
     p.add_argument("--retrieval-only", action="store_true", help="score retrieval and context only (no LLM)")
-    p.add_argument("--limit", type=_positive, default=None, help="evaluate a seeded sample of N questions")
+    p.add_argument("--limit", type=at_least_one, default=None, help="evaluate a seeded sample of N questions")
     p.add_argument("--seed", type=int, default=7, help="seed for --limit sampling")
     p.add_argument("--pipeline", choices=["newsdesk", "llamaindex", "plain", "plain-meta"], default="newsdesk",
                    help="llamaindex: retrieval through NewsdeskRetriever (retrieval only); plain: the llama-index peer "
@@ -303,6 +299,7 @@ def summary_line(summary: dict[str, Any]) -> str:
     return "  ".join(f"{k}={o[k]:.3f}" for k in keys if isinstance(o.get(k), float))
 
 
+@functools.cache
 def _sections() -> dict[str, type[BaseModel]]:
     """The settings sections an option can name (`llm`, `retrieval`, ...) and their models."""
     return {n: f.annotation for n, f in Settings.model_fields.items()

@@ -179,7 +179,8 @@ def plugin_commands() -> dict[str, object]:
     return {ep.name: ep for ep in entry_points(group="newsdesk.commands")}
 
 
-def _at_least_one(text: str) -> int:
+def at_least_one(text: str) -> int:
+    """An argparse type: a whole number of 1 or more (`corpus --limit`, `eval --limit`)."""
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number, 1 or more, not {text!r}")
     return int(text)
@@ -217,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("chat", help="chat in the terminal").set_defaults(fn=cmd_chat)
     sub.add_parser("settings", help="print every setting with its default, as a .env file").set_defaults(fn=cmd_settings)
     pc = sub.add_parser("corpus", help="list the ingested articles")
-    pc.add_argument("--limit", type=_at_least_one, default=50, help="most articles listed (default 50)")
+    pc.add_argument("--limit", type=at_least_one, default=50, help="most articles listed (default 50)")
     pc.set_defaults(fn=cmd_corpus)
     for name, ep in sorted(plugin_commands().items()):
         sub.add_parser(name, help=f"see `newsdesk {name} --help` ({ep.value})", add_help=False)  # type: ignore[attr-defined]
