@@ -4,7 +4,8 @@ and for the model.
 A rewrite by the model would cost a second pass over its prompt for every follow-up, which
 the latency budget on a 2-core CPU does not allow, so the question is resolved by rules:
 
-- a question that stands on its own is left alone;
+- a question that stands on its own is left alone, and so is a short one that points at
+  nothing and names what the earlier turn did not (a new topic, not a continuation);
 - "he", "she", "his", "her" become the person the earlier turn named (the one nearest a word
   both questions share: "Is he preparing for peace?" after "What does Stoltenberg say Putin
   is preparing for?" asks about Putin);
@@ -41,16 +42,34 @@ _THING_PRONOUN = re.compile(r"\b(it|its|they|them|their)\b", re.IGNORECASE)
 # "the" and a named head: "the Delta SkyMiles Gold Business card", "the EU's AI rules".
 _NAMED_THING = re.compile(r"\bthe\s+((?:[A-Z][\w'’.&-]*\s+)+[a-z]{3,})\b")
 _MARKERS = re.compile(r"\s*\[\d+\]")
-_BARE = re.compile(r"^\s*(?:and\s+)?(?P<wh>(?:(?:on|in|at|for|by|since|until|from)\s+)?(?:what|which|how|when|where|who|why)"
-                   r"(?:\s+\w+){0,2}?)\s*\?\s*$", re.IGNORECASE)
+# A bare question word: "what", "which" or "how" with up to two words, none a past tense
+# ("what day", "how many years"); "who", "when", "where", "why" alone or with "else". "Who took
+# over?" and "What happened?" ask their own question: merged into "Who was fired...?" it read
+# "Who took over was fired...?".
+_BARE = re.compile(r"^\s*(?:and\s+)?(?P<wh>(?:(?:on|in|at|for|by|since|until|from)\s+)?"
+                   r"(?:(?:what|which|how)(?:\s+(?!\w+ed\b)\w+){0,2}?|(?:when|where|who|why)(?:\s+else)?))\s*\?\s*$",
+                   re.IGNORECASE)  # fmt: skip
 _CLAUSE = re.compile(r"^\s*(?:(?:on|in|at|for|by|from)\s+)?(?:what|which|how|when|where|who|whom|why)(?:\s+\w+){0,2}?\s+"
                      r"(?P<rest>(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b.*?)\s*\?\s*$",
                      re.IGNORECASE)  # fmt: skip
 
 
+def _points_back(question: str) -> bool:
+    return bool(_PERSONAL.search(question) or _REFERENCE.search(question) or _SWITCH.match(question))
+
+
 def _standalone(question: str) -> bool:
-    return (not _PERSONAL.search(question) and not _REFERENCE.search(question) and not _SWITCH.match(question)
-            and len(terms(question)) >= 3)  # fmt: skip
+    return not _points_back(question) and len(terms(question)) >= 3
+
+
+def _new_subject(question: str, previous: str, answer: str) -> bool:
+    """A short question that points at nothing and names someone or something the earlier
+    turn did not ("Who is Ohtani signing with?" after a question on Everton) sets its own
+    topic; one with no name ("How long is the contract?") goes on with the earlier one."""
+    earlier = set(re.findall(r"\w+", f"{previous} {answer}".lower()))
+    names = question_names(question)
+    return bool(names) and not _points_back(question) and all(
+        not {w for w in re.findall(r"\w+", n.lower()) if len(w) > 2} & earlier for n in names)
 
 
 def _person(question: str, previous: str, answer: str) -> str:
@@ -123,6 +142,8 @@ def rewrite_follow_up(question: str, history: list[tuple[str, str]] | None) -> t
     if not history or not history[-1][0].strip() or _standalone(question):
         return question, question
     previous, answer = history[-1][0].strip(), _MARKERS.sub("", history[-1][1]).strip()
+    if _new_subject(question, previous, answer):
+        return question, question
     switch = _SWITCH.match(question)
     if switch and not _PERSONAL.search(question) and not _REFERENCE.search(switch.group("x") or switch.group("y") or ""):
         subject = (switch.group("x") or switch.group("y")).strip()

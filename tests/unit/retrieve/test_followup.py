@@ -33,6 +33,14 @@ def test_a_bare_question_word_takes_the_place_of_the_earlier_one() -> None:
         "For how many years has Ohtani played for?"
 
 
+def test_a_short_question_of_its_own_is_not_merged_as_a_bare_question_word() -> None:
+    fired = [("Who was fired as OpenAI's CEO?", "Sam Altman [1].")]
+    assert rewrite_follow_up("Who took over?", fired)[1] == "(After the question: Who was fired as OpenAI's CEO?) Who took over?"
+    met = [("Where did the ministers meet?", "Brussels [1].")]
+    assert rewrite_follow_up("What happened?", met)[1].startswith("(After the question:")
+    assert rewrite_follow_up("Who else?", fired)[1] == "Who else was fired as OpenAI's CEO?"
+
+
 def test_it_and_they_become_the_named_thing_of_the_earlier_question_that_agrees_in_number() -> None:
     card = [("Which perks does the Chase Sapphire Reserve card include?", "Lounge access [1].")]
     assert rewrite_follow_up("What is its yearly fee?", card)[1] == "What is the Chase Sapphire Reserve card's yearly fee?"
@@ -42,6 +50,19 @@ def test_it_and_they_become_the_named_thing_of_the_earlier_question_that_agrees_
     troops = [("What are the Ukrainian soldiers in Kherson facing?", "Shelling [1].")]
     assert rewrite_follow_up("How long have they been there?", troops)[1] == \
         "(After the question: What are the Ukrainian soldiers in Kherson facing?) How long have the Ukrainian soldiers been there?"
+
+
+def test_a_short_question_naming_a_new_subject_sets_its_own_topic() -> None:
+    everton = [("How many points were Everton docked?", "Ten [1].")]
+    assert rewrite_follow_up("Who is Ohtani signing with?", everton) == ("Who is Ohtani signing with?",) * 2
+    # No name: a continuation of the same story, with the earlier question beside it.
+    assert rewrite_follow_up("What did the manager say?", everton)[1].startswith("(After the question: How many points")
+    # A name the earlier turn used, in its question or its answer, is no new subject.
+    assert rewrite_follow_up("Why was Everton docked?", everton)[1].startswith("(After the question:")
+    fired = [("Who was fired as OpenAI's CEO?", "Sam Altman [1].")]
+    assert rewrite_follow_up("Where did Altman go?", fired)[1].startswith("(After the question: Who was fired")
+    # A pointing word still leans on the earlier turn, whatever it names.
+    assert rewrite_follow_up("Did Microsoft hire him?", fired)[1] == "Did Microsoft hire Sam Altman?"
 
 
 def test_another_reference_gets_the_earlier_question_but_not_its_answer() -> None:
