@@ -65,11 +65,11 @@ def _standalone(question: str) -> bool:
 def _new_subject(question: str, previous: str, answer: str) -> bool:
     """A short question that points at nothing and names someone or something the earlier
     turn did not ("Who is Ohtani signing with?" after a question on Everton) sets its own
-    topic; one with no name ("How long is the contract?") goes on with the earlier one."""
+    topic; one with no name ("How long is the contract?") goes on with the earlier one. So
+    does one naming only initials ("Did the EU respond?"), too common to mark a new topic."""
     earlier = set(re.findall(r"\w+", f"{previous} {answer}".lower()))
-    names = question_names(question)
-    return bool(names) and not _points_back(question) and all(
-        not {w for w in re.findall(r"\w+", n.lower()) if len(w) > 2} & earlier for n in names)
+    names = [words for n in question_names(question) if (words := {w for w in re.findall(r"\w+", n.lower()) if len(w) > 2})]
+    return bool(names) and not _points_back(question) and all(not words & earlier for words in names)
 
 
 def _person(question: str, previous: str, answer: str) -> str:

@@ -61,6 +61,8 @@ def test_a_short_question_naming_a_new_subject_sets_its_own_topic() -> None:
     assert rewrite_follow_up("Why was Everton docked?", everton)[1].startswith("(After the question:")
     fired = [("Who was fired as OpenAI's CEO?", "Sam Altman [1].")]
     assert rewrite_follow_up("Where did Altman go?", fired)[1].startswith("(After the question: Who was fired")
+    # Initials are too common to mark a new topic.
+    assert rewrite_follow_up("Did the EU respond?", fired)[1].startswith("(After the question:")
     # A pointing word still leans on the earlier turn, whatever it names.
     assert rewrite_follow_up("Did Microsoft hire him?", fired)[1] == "Did Microsoft hire Sam Altman?"
 
