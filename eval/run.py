@@ -89,7 +89,16 @@ def run_newsdesk_item(pipe: Pipeline, item: GoldenItem, retrieval_only: bool) ->
     history = converse(pipe, item, rec)
     answer = pipe.ask(item.question, history=history or None)
     rec.update(score_answer(item, answer))
+    # A follow-up is searched with the conversation, so the figure above (its words alone, and
+    # all --retrieval-only gives) is replaced by what the model read.
+    if history and "answer_in_context" in rec:
+        rec["answer_in_context"] = float(M.contains(read_text(answer), item.answers))
     return rec
+
+
+def read_text(answer: Answer) -> str:
+    """What the model read for `answer`: each source's header fields and sentences."""
+    return "\n".join(f"{s.title} {s.outlet} {s.published}\n{' '.join(s.sentences)}" for s in answer.sources)
 
 
 def converse(pipe: Pipeline, item: GoldenItem, rec: dict[str, Any]) -> list[tuple[str, str]]:
