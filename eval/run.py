@@ -27,6 +27,7 @@ from eval import metrics as M
 from eval.common import RESULTS, eval_settings, ingest_shared, machine, sample
 from eval.golden import GoldenItem, GoldenSet, load_set
 from rag import Answer, Pipeline, Settings, load_settings
+from rag.answer.prompts import format_sources
 from rag.cli import at_least_one
 from rag.config import context_budget, refusal_settings
 from rag.errors import redact
@@ -92,13 +93,8 @@ def run_newsdesk_item(pipe: Pipeline, item: GoldenItem, retrieval_only: bool) ->
     # A follow-up is searched with the conversation, so the figure above (its words alone, and
     # all --retrieval-only gives) is replaced by what the model read.
     if history and "answer_in_context" in rec:
-        rec["answer_in_context"] = float(M.contains(read_text(answer), item.answers))
+        rec["answer_in_context"] = float(M.contains(format_sources(answer.sources), item.answers))
     return rec
-
-
-def read_text(answer: Answer) -> str:
-    """What the model read for `answer`: each source's header fields and sentences."""
-    return "\n".join(f"{s.title} {s.outlet} {s.published}\n{' '.join(s.sentences)}" for s in answer.sources)
 
 
 def converse(pipe: Pipeline, item: GoldenItem, rec: dict[str, Any]) -> list[tuple[str, str]]:
