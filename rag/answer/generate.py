@@ -164,7 +164,9 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
     t_check = time.perf_counter()
     evidence.raw, evidence.verdict = draft.raw, draft.verdict
     if not (why := policy.reason("draft", evidence)):
-        check_draft(draft, question, context, similarity, g.check)
+        # A follow-up is checked against the question as resolved and put to the model ("his" ->
+        # "Josh Allen's"): the conversation's subject, restated, is not a new claim.
+        check_draft(draft, asked, context, similarity, g.check)
         evidence.checked = draft.checked
         why = policy.reason("checked", evidence)
     timings["check"] = time.perf_counter() - t_check
