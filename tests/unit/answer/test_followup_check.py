@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rag.answer.citations import CitationChecker
 from rag.providers.llm import Message
-from rag.types import Source
+from rag.types import Answer, Source
 from tests.fakes import QueueModel
 
 ARTICLE = """Title: Midseason awards for the league's contenders
@@ -46,21 +46,21 @@ def test_the_resolved_question_grounds_the_person_it_names() -> None:
     assert resolved.supported, resolved.reason
 
 
-def test_a_follow_up_answer_naming_the_conversations_subject_is_kept(seeded_with, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def _ask(seeded_with, tmp_path: Path, claim: str) -> tuple[QueueModel, Answer]:  # type: ignore[no-untyped-def]
     (tmp_path / "allen.md").write_text(ARTICLE, encoding="utf-8")
-    llm = QueueModel(_citing("Josh Allen is on pace for a 71.3% completion rate"))
+    llm = QueueModel(_citing(claim))
     pipe = seeded_with(llm)
     pipe.ingest([tmp_path / "allen.md"])
-    ans = pipe.ask(FOLLOW_UP, history=HISTORY)
+    return llm, pipe.ask(FOLLOW_UP, history=HISTORY)
+
+
+def test_a_follow_up_answer_naming_the_conversations_subject_is_kept(seeded_with, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    llm, ans = _ask(seeded_with, tmp_path, "Josh Allen is on pace for a 71.3% completion rate")
     assert "Josh Allen's completion rate" in llm.prompts[-1]  # the question the model was given
     assert not ans.refused, ans.refusal_reason
     assert "71.3%" in ans.text and ans.citations
 
 
 def test_a_name_the_conversation_did_not_give_still_fails(seeded_with, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    (tmp_path / "allen.md").write_text(ARTICLE, encoding="utf-8")
-    llm = QueueModel(_citing("Patrick Mahomes is on pace for a 71.3% completion rate"))
-    pipe = seeded_with(llm)
-    pipe.ingest([tmp_path / "allen.md"])
-    ans = pipe.ask(FOLLOW_UP, history=HISTORY)
+    llm, ans = _ask(seeded_with, tmp_path, "Patrick Mahomes is on pace for a 71.3% completion rate")
     assert llm.calls and "Mahomes" not in ans.text
