@@ -12,6 +12,7 @@ from rag.providers.llm import Message
 from rag.types import Answer, Source
 from tests.fakes import QueueModel
 
+PACE = "Through eight games, he is on pace for a 71.3% completion rate, the best of his career."
 ARTICLE = """Title: Midseason awards for the league's contenders
 Outlet: Test Sports
 Date: 2023-11-08
@@ -20,12 +21,11 @@ Bills quarterback Josh Allen was the writers' pick as the team's most valuable p
 
 The defense allows the fewest yards per game in the league, at 234.8.
 
-Through eight games, he is on pace for a 71.3% completion rate, the best of his career.
-"""
+""" + PACE
 HISTORY = [("Who is the Bills' MVP at the midseason mark?", "Josh Allen [1].")]
 FOLLOW_UP = "What is his completion rate on pace for?"
 SOURCE = Source(n=1, title="Midseason awards", outlet="Test Sports", url="", published="2023-11-08",
-                sentences=["Through eight games, he is on pace for a 71.3% completion rate, the best of his career."])  # fmt: skip
+                sentences=[PACE])  # fmt: skip
 
 
 def _citing(claim: str):  # type: ignore[no-untyped-def]
