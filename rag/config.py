@@ -31,10 +31,12 @@ def default_env_file() -> Path:
 
 
 # Per bundled model: the sources budget that keeps the first token within the latency
-# targets on 2 CPU cores, and the Yes/No threshold calibrated with `newsdesk eval calibrate
-# --yes-no` (how each was chosen, with the figures: docs/EVALUATION.md).
+# targets on 2 CPU cores, the Yes/No and NOT FOUND thresholds calibrated with `newsdesk eval
+# calibrate`, and the stricter NOT FOUND threshold of a second look (how each was chosen, with
+# the figures: docs/EVALUATION.md).
 BUNDLED_TUNING: dict[str, dict[str, float]] = {
-    "qwen2.5-coder-1.5b": {"context_tokens": 200, "yes_no_threshold": 0.621, "not_found_threshold": 0.08},
+    "qwen2.5-coder-1.5b": {"context_tokens": 200, "yes_no_threshold": 0.621, "not_found_threshold": 0.08,
+                           "second_look_threshold": -1.5},
     "qwen2.5-coder-0.5b": {"context_tokens": 330, "yes_no_threshold": -1.28},
 }
 DEFAULT_CONTEXT_TOKENS = 450
@@ -186,6 +188,10 @@ class ContextSettings(BaseModel):
     evidence_tokens: int = Field(450, ge=50, le=8000, description=(
         "The evidence the refusal floor measures, whatever the prompt budget: the budget the "
         "floor was calibrated at, so a shorter (faster) prompt does not refuse more."))
+    second_look_tokens: int = Field(200, ge=0, le=2000, description=(
+        "When the model judges that the sources do not give the answer, it reads this many "
+        "tokens of the next-best sentences after them and judges once more (0: off; see "
+        "`refusal.second_look_threshold`)."))
 
 
 class CheckSettings(BaseModel):
@@ -222,6 +228,10 @@ class RefusalSettings(BaseModel):
     not_found_threshold: float | None = Field(None, ge=-20.0, le=20.0, description=(
         "Refuse when the log-odds of the model's 'NOT FOUND' reply exceed this. Empty: calibrated "
         "per bundled model (`newsdesk eval calibrate --refusal`); for other models the check is off."))
+    second_look_threshold: float | None = Field(None, ge=-20.0, le=20.0, description=(
+        "After a refusal by the model's judgement, it reads the next-best sentences too "
+        "(`context.second_look_tokens`) and answers only when its 'NOT FOUND' log-odds are at most "
+        "this. Empty: per bundled model (tuned on dev); for other models there is no second look."))
     declined_max_chars: int = Field(240, ge=0, le=10_000, description=(
         "A model answer shorter than this that says the sources lack the answer, with no citation, is a refusal."))
 
@@ -299,7 +309,9 @@ def refusal_settings(settings: Settings) -> RefusalSettings:
         threshold = None  # the model's judgement is not read, so the floor stands in for it
     judged = r.judge and threshold is not None
     floor = r.min_relevance if r.min_relevance is not None else (0.0 if judged else OFF_TOPIC_FLOOR)
-    return r.model_copy(update={"not_found_threshold": threshold if r.judge else None, "min_relevance": floor})
+    second = r.second_look_threshold if r.second_look_threshold is not None else settings.llm.tuning().get("second_look_threshold")
+    return r.model_copy(update={"not_found_threshold": threshold if r.judge else None, "min_relevance": floor,
+                                "second_look_threshold": second if judged else None})  # fmt: skip
 
 
 def context_budget(settings: Settings) -> int:

@@ -174,6 +174,7 @@ class Pipeline:
         return build_context(
             question, retrieval, self.store.sentence_vectors, budget or context_budget(s), s.context,
             s.retrieval.context_chunks, lexical=self.retriever.view(), embed=self.embedder.embed_documents,
+            reserve_tokens=s.context.second_look_tokens if budget is None and self.refusal.second_look() else 0,
         )  # fmt: skip
 
     def _similarity(self) -> Similarity:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -39,6 +39,13 @@ class Context:
     coverage: float  # idf-weighted share of the question's terms found in the best evidence
     best_dense: float  # best cosine similarity of a retrieved sentence
     flagged: int = 0  # candidate sentences dropped as instructions to the model
+    reserve: list[Source] = field(default_factory=list)  # the next-best sentences, numbered after `sources`
+
+    def widened(self) -> Context:
+        """The sources with the reserve after them: the prompt so far is its prefix, so the
+        model's cache of it is reused and only the reserve is read."""
+        sources = self.sources + self.reserve
+        return replace(self, sources=sources, reserve=[], tokens=count_tokens(format_sources(sources)))
 
     @property
     def addressed_the_model(self) -> bool:
@@ -177,10 +184,10 @@ class Selector:
             self._header[doc] = count_tokens(header) + 6
         return self._header[doc]
 
-    def select(self, budget: int) -> dict[str, list[int]]:
-        """doc_id -> candidate indexes, in the order taken."""
+    def select(self, budget: int, skip: set[tuple[str, str]] | None = None) -> dict[str, list[int]]:
+        """doc_id -> candidate indexes, in the order taken; `skip`: what was read already."""
         picked: dict[str, list[int]] = {}
-        read: set[tuple[str, str]] = set()
+        read: set[tuple[str, str]] = set(skip or ())
         used = 0
         for i in self.order:
             said = self.said[i]
@@ -216,11 +223,12 @@ def make_sources(c: Candidates, picked: dict[str, list[int]], chunks: list[Retri
 
 def build_context(question: str, retrieval: Retrieval, sentence_vectors: SentenceVectors, budget_tokens: int,
                   settings: ContextSettings, max_chunks: int, lexical: TermWeights | None = None,
-                  embed: Embed | None = None) -> Context:  # fmt: skip
+                  embed: Embed | None = None, reserve_tokens: int = 0) -> Context:  # fmt: skip
     """Select the best sentences of the top `max_chunks` chunks within `budget_tokens`.
 
     `sentence_vectors(ids) -> (ids, vectors)` fetches candidate sentences' vectors (the
     store); `embed(texts) -> vectors`, when given, embeds the parts of a multi-part question.
+    `reserve_tokens`: the next-best sentences after those, kept for a second look.
     """
     idf = {t: (lexical.idf(t) if lexical else 1.0) for t in dict.fromkeys(terms(question))}
     c = gather(retrieval, sentence_vectors, max_chunks)
@@ -233,6 +241,11 @@ def build_context(question: str, retrieval: Retrieval, sentence_vectors: Sentenc
     # looks at `evidence_tokens` of the best sentences whatever the prompt budget.
     evidence = picked if budget_tokens >= settings.evidence_tokens else selector.select(settings.evidence_tokens)
     sources = make_sources(c, picked, retrieval.chunks[:max_chunks])
+    reserve: list[Source] = []
+    if reserve_tokens:
+        read = {selector.said[i] for idx in picked.values() for i in idx}
+        more = make_sources(c, selector.select(reserve_tokens, skip=read), retrieval.chunks[:max_chunks])
+        reserve = [replace(s, n=len(sources) + k + 1) for k, s in enumerate(more)]
     best_dense = max(retrieval.sentence_scores.values(), default=0.0)
     coverage = evidence_coverage(idf, [(c.toks[i], c.metas[i]) for idx in evidence.values() for i in idx])
-    return Context(sources, count_tokens(format_sources(sources)), coverage, best_dense, c.flagged)
+    return Context(sources, count_tokens(format_sources(sources)), coverage, best_dense, c.flagged, reserve)

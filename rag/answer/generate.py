@@ -136,6 +136,17 @@ def check_draft(draft: Draft, question: str, context: Context, similarity: Simil
         draft.checked = draft.checked[:-1] or draft.checked
 
 
+def judge(asked: str, evidence: Evidence, system: str, llm: ChatModel, g: Generation, policy: RefusalPolicy,
+          yes_no: bool) -> tuple[Draft, list[Message], str | None]:  # fmt: skip
+    """The prompt over `evidence.context`, the model's first-token reading of it, and the
+    policy's reason to refuse on that reading (None: answer)."""
+    draft = Draft(model=llm.name)
+    messages = build_messages(asked, evidence.context, system, offer_not_found=policy.judges(llm.reads_logits), yes_no=yes_no)
+    read_first_token(draft, llm, messages, yes_no, g)
+    evidence.not_found_logodds = draft.not_found_logodds
+    return draft, messages, policy.reason("judged", evidence)
+
+
 def generate(question: str, context: Context, llm: ChatModel, g: Generation, policy: RefusalPolicy, *,
              timings: dict[str, float], started: float, prompt_question: str | None = None,
              similarity: Similarity | None = None) -> Iterator[Token | Answer]:  # fmt: skip
@@ -149,12 +160,15 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
         timings["total"] = time.perf_counter() - started
         yield make_answer(question, context, timings, refusal=why)
         return
-    draft = Draft(model=llm.name)
-    messages = build_messages(asked, context, system, offer_not_found=judged, yes_no=yes_no)
     t_gen = time.perf_counter()
-    read_first_token(draft, llm, messages, yes_no, g)
-    evidence.not_found_logodds = draft.not_found_logodds
-    if why := policy.reason("judged", evidence):  # the model judges the sources do not answer: no generation
+    draft, messages, why = judge(asked, evidence, system, llm, g, policy, yes_no)
+    if why and context.reserve and policy.second_look():  # a second look, at the next-best sentences too
+        wider, system = fit_context(asked, context.widened(), llm, g.max_tokens, judged, yes_no)
+        second = Evidence(question, wider, window=llm.n_ctx, second_look=True)
+        draft2, messages2, why2 = judge(asked, second, system, llm, g, policy, yes_no)
+        if not why2:
+            context, evidence, draft, messages, why = wider, second, draft2, messages2, None
+    if why:  # the model judges the sources do not answer: no generation
         timings["judge"] = time.perf_counter() - t_gen
         timings["total"] = time.perf_counter() - started
         yield make_answer(question, context, timings, refusal=why, draft=draft)

@@ -8,7 +8,8 @@ shown to the person who asked.
   nothing retrieved, nothing retrieved is about the question); the model is never loaded.
 - "prompt": the prompt is built (no room in the model's window for any source).
 - "judged": the model has read the prompt and judges that the sources do not answer (the
-  calibrated log-odds of its "NOT FOUND" reply); nothing is generated.
+  calibrated log-odds of its "NOT FOUND" reply); nothing is generated. Before refusing so,
+  the model reads the next-best sentences too and judges again, at a stricter threshold.
 - "draft": the model has written (nothing, or a decline).
 - "checked": after the citation check (nothing survived it).
 """
@@ -43,6 +44,7 @@ class Evidence:
     filtered: bool = False  # the caller narrowed the search (outlets, dates)
     window: int = 0  # the model's context window, when no source fits in it
     not_found_logodds: float | None = None  # the model's judgement, where it reads out its logits
+    second_look: bool = False  # the judgement is the second, over the next-best sentences too
     raw: str | None = None  # what the model wrote
     checked: list[AnswerSentence] | None = None  # its sentences after the citation check
     verdict: str = ""  # a Yes/No verdict decided from the model's log-odds
@@ -80,7 +82,10 @@ def _off_topic(e: Evidence, s: RefusalSettings) -> str | None:
 
 
 def _model_judges_not_covered(e: Evidence, s: RefusalSettings) -> str | None:
-    if e.not_found_logodds is None or s.not_found_threshold is None or e.not_found_logodds <= s.not_found_threshold:
+    """A second look must be surer than the first: given more sentences and a second chance,
+    the model lets near misses through at the first look's threshold."""
+    threshold = s.second_look_threshold if e.second_look else s.not_found_threshold
+    if e.not_found_logodds is None or threshold is None or e.not_found_logodds <= threshold:
         return None
     return "the model, reading the sources, judges that they do not give the answer"
 
@@ -131,6 +136,10 @@ class RefusalPolicy:
     def __init__(self, settings: RefusalSettings, checks: list[Check] | None = None):
         self.settings = settings  # with its thresholds resolved (config.refusal_settings)
         self.checks = CHECKS if checks is None else checks
+
+    def second_look(self) -> bool:
+        """Whether a refusal by the model's judgement gets a second look at more sentences."""
+        return self.settings.not_found_threshold is not None and self.settings.second_look_threshold is not None
 
     def judges(self, reads_logits: bool) -> bool:
         """Whether the model's own NOT FOUND judgement is in force (and offered in its prompt)."""

@@ -4,13 +4,14 @@ reported, cut streams marked, the prompt fitted to the model's window."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 
 import pytest
 
 from rag import query
 from rag.providers.llm import LLMEvent, Message
-from tests.fakes import QueueModel
+from tests.fakes import QueueModel, Reply
 
 Q = "How many settlements near Bakhmut were bombarded?"
 
@@ -91,7 +92,7 @@ class JudgingModel(QueueModel):
 
     reads_logits = True
 
-    def __init__(self, reply: str, not_found_p: float):
+    def __init__(self, reply: Reply, not_found_p: float):
         super().__init__(reply)
         self.judged: list[list[Message]] = []
         self.not_found_p = not_found_p
@@ -118,3 +119,51 @@ def test_a_refusal_the_model_judged_is_not_marked_cut_off(judged_with) -> None: 
     ans = judged_with(llm).ask(Q)
     assert ans.refused and "judges" in ans.refusal_reason and llm.calls == []
     assert not ans.incomplete and "cut off" not in ans.format_text()
+
+
+class SecondThoughtsModel(JudgingModel):
+    """Judges the first prompt it reads not covered (p = 0.9), and a later one with `then`."""
+
+    def __init__(self, then: float):
+        super().__init__(_quote_last_source, not_found_p=0.9)
+        self.then = then
+
+    def first_token_logprobs(self, messages: list[Message], words: list[str]) -> dict[str, float]:
+        self.not_found_p = 0.9 if not self.judged else self.then
+        return super().first_token_logprobs(messages, words)
+
+
+def _quote_last_source(messages: list[Message]) -> str:
+    n, text = re.findall(r"<source id=(\d+)[^>]*>\n(.*?)\n</source>", messages[-1]["content"], re.S)[-1]
+    return re.split(r"(?<=[.!?])\s", text)[0].rstrip(".") + f" [{n}]."
+
+
+def _second_look(seeded_settings, tokens: int, then: float = 0.1):  # type: ignore[no-untyped-def]
+    from rag.pipeline import Pipeline
+
+    refusal = seeded_settings.refusal.model_copy(update={"not_found_threshold": 0.0, "second_look_threshold": -1.5})
+    context = seeded_settings.context.model_copy(update={"second_look_tokens": tokens})
+    llm = SecondThoughtsModel(then)
+    pipe = Pipeline(seeded_settings.model_copy(update={"refusal": refusal, "context": context}), llm=llm)
+    return llm, pipe.ask(Q)
+
+
+def test_a_judged_refusal_gets_a_second_look_at_the_next_sentences(seeded_settings) -> None:  # type: ignore[no-untyped-def]
+    llm, ans = _second_look(seeded_settings, 200)
+    first, second = (m[-1]["content"] for m in llm.judged)
+    first_sources = first.split("\n\nQuestion:")[0]
+    # The second prompt continues the first (the model's cache of it is reused) with sentences it had not read.
+    assert second.startswith(first_sources + "\n<source id=")
+    assert second.count("<source id=") > first.count("<source id=")
+    assert not ans.refused, ans.refusal_reason
+    assert len(ans.sources) == second.count("<source id=") == ans.citations[-1].n  # cited from the second look
+
+
+def test_a_second_look_must_be_surer_than_the_first(seeded_settings) -> None:  # type: ignore[no-untyped-def]
+    llm, ans = _second_look(seeded_settings, 200, then=0.3)  # log-odds -0.85: would pass at the first look
+    assert len(llm.judged) == 2 and ans.refused and "judges" in ans.refusal_reason and llm.calls == []
+
+
+def test_without_a_second_look_the_judgement_refuses(seeded_settings) -> None:  # type: ignore[no-untyped-def]
+    llm, ans = _second_look(seeded_settings, 0)
+    assert len(llm.judged) == 1 and ans.refused and "judges" in ans.refusal_reason and llm.calls == []
