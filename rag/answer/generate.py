@@ -137,11 +137,11 @@ def check_draft(draft: Draft, question: str, context: Context, similarity: Simil
 
 
 def judge(asked: str, evidence: Evidence, system: str, llm: ChatModel, g: Generation, policy: RefusalPolicy,
-          yes_no: bool) -> tuple[Draft, list[Message], str | None]:  # fmt: skip
+          judged: bool, yes_no: bool) -> tuple[Draft, list[Message], str | None]:  # fmt: skip
     """The prompt over `evidence.context`, the model's first-token reading of it, and the
     policy's reason to refuse on that reading (None: answer)."""
     draft = Draft(model=llm.name)
-    messages = build_messages(asked, evidence.context, system, offer_not_found=policy.judges(llm.reads_logits), yes_no=yes_no)
+    messages = build_messages(asked, evidence.context, system, offer_not_found=judged, yes_no=yes_no)
     read_first_token(draft, llm, messages, yes_no, g)
     evidence.not_found_logodds = draft.not_found_logodds
     return draft, messages, policy.reason("judged", evidence)
@@ -161,11 +161,11 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
         yield make_answer(question, context, timings, refusal=why)
         return
     t_gen = time.perf_counter()
-    draft, messages, why = judge(asked, evidence, system, llm, g, policy, yes_no)
+    draft, messages, why = judge(asked, evidence, system, llm, g, policy, judged, yes_no)
     if why and context.reserve and policy.second_look():  # a second look, at the next-best sentences too
         wider, system = fit_context(asked, context.widened(), llm, g.max_tokens, judged, yes_no)
         second = Evidence(question, wider, window=llm.n_ctx, second_look=True)
-        draft2, messages2, why2 = judge(asked, second, system, llm, g, policy, yes_no)
+        draft2, messages2, why2 = judge(asked, second, system, llm, g, policy, judged, yes_no)
         if not why2:
             context, evidence, draft, messages, why = wider, second, draft2, messages2, None
     if why:  # the model judges the sources do not answer: no generation

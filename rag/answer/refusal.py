@@ -138,8 +138,9 @@ class RefusalPolicy:
         self.checks = CHECKS if checks is None else checks
 
     def second_look(self) -> bool:
-        """Whether a refusal by the model's judgement gets a second look at more sentences."""
-        return self.settings.not_found_threshold is not None and self.settings.second_look_threshold is not None
+        """Whether a refusal by the model's judgement gets a second look at more sentences
+        (`config.refusal_settings` leaves the second threshold empty where no judgement is)."""
+        return self.settings.second_look_threshold is not None
 
     def judges(self, reads_logits: bool) -> bool:
         """Whether the model's own NOT FOUND judgement is in force (and offered in its prompt)."""
