@@ -90,9 +90,9 @@ def run_newsdesk_item(pipe: Pipeline, item: GoldenItem, retrieval_only: bool) ->
     history = converse(pipe, item, rec)
     answer = pipe.ask(item.question, history=history or None)
     rec.update(score_answer(item, answer))
-    # A follow-up is searched with the conversation, so the figure above (its words alone, and
-    # all --retrieval-only gives) is replaced by what the model read.
-    if history and "answer_in_context" in rec:
+    # What the model read replaces the figure above (all --retrieval-only gives): a follow-up is
+    # searched with the conversation, and a second look reads more sentences than the first.
+    if "answer_in_context" in rec:
         rec["answer_in_context"] = float(M.contains(format_sources(answer.sources), item.answers))
     return rec
 

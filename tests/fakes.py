@@ -7,6 +7,8 @@ sentence of source 1, so the whole answer path runs without a model.
 
 from __future__ import annotations
 
+import math
+import re
 import time
 from collections.abc import Callable, Iterator
 
@@ -64,3 +66,39 @@ class InterruptingEmbedder(HashingEmbedder):
             if self.allowed < 0:
                 raise KeyboardInterrupt
         return super().embed_documents(texts)
+
+
+class JudgingModel(QueueModel):
+    """A `QueueModel` that reads out first-token log-probabilities, as the local model does."""
+
+    reads_logits = True
+
+    def __init__(self, reply: Reply, not_found_p: float):
+        super().__init__(reply)
+        self.judged: list[list[Message]] = []
+        self.not_found_p = not_found_p
+
+    def first_token_logprobs(self, messages: list[Message], words: list[str]) -> dict[str, float]:
+        self.judged.append(messages)
+        return {"Yes": math.log(0.3), "No": math.log(0.2), "NOT": math.log(self.not_found_p)}
+
+    def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float,
+                     banned: tuple[str, ...] = ()) -> Iterator[LLMEvent]:  # fmt: skip
+        return self.stream(messages, max_tokens, temperature)
+
+
+class SecondThoughtsModel(JudgingModel):
+    """Judges the first prompt it reads not covered (p = 0.9), and a later one with `then`."""
+
+    def __init__(self, then: float):
+        super().__init__(_quote_last_source, not_found_p=0.9)
+        self.then = then
+
+    def first_token_logprobs(self, messages: list[Message], words: list[str]) -> dict[str, float]:
+        self.not_found_p = 0.9 if not self.judged else self.then
+        return super().first_token_logprobs(messages, words)
+
+
+def _quote_last_source(messages: list[Message]) -> str:
+    n, text = re.findall(r"<source id=(\d+)[^>]*>\n(.*?)\n</source>", messages[-1]["content"], re.S)[-1]
+    return re.split(r"(?<=[.!?])\s", text)[0].rstrip(".") + f" [{n}]."

@@ -3,15 +3,10 @@ reported, cut streams marked, the prompt fitted to the model's window."""
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Iterator
-
 import pytest
 
 from rag import query
-from rag.providers.llm import LLMEvent, Message
-from tests.fakes import QueueModel, Reply
+from tests.fakes import JudgingModel, QueueModel, SecondThoughtsModel
 
 Q = "How many settlements near Bakhmut were bombarded?"
 
@@ -87,25 +82,6 @@ def test_not_found_is_offered_only_where_the_models_judgement_is_read(seeded_wit
     assert "NOT FOUND" not in prompt and "Begin with the answer" in prompt
 
 
-class JudgingModel(QueueModel):
-    """A `QueueModel` that reads out first-token log-probabilities, as the local model does."""
-
-    reads_logits = True
-
-    def __init__(self, reply: Reply, not_found_p: float):
-        super().__init__(reply)
-        self.judged: list[list[Message]] = []
-        self.not_found_p = not_found_p
-
-    def first_token_logprobs(self, messages: list[Message], words: list[str]) -> dict[str, float]:
-        self.judged.append(messages)
-        return {"Yes": math.log(0.3), "No": math.log(0.2), "NOT": math.log(self.not_found_p)}
-
-    def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float,
-                     banned: tuple[str, ...] = ()) -> Iterator[LLMEvent]:  # fmt: skip
-        return self.stream(messages, max_tokens, temperature)
-
-
 @pytest.fixture
 def judged_with(seeded_settings):  # type: ignore[no-untyped-def]
     from rag.pipeline import Pipeline
@@ -119,23 +95,6 @@ def test_a_refusal_the_model_judged_is_not_marked_cut_off(judged_with) -> None: 
     ans = judged_with(llm).ask(Q)
     assert ans.refused and "judges" in ans.refusal_reason and llm.calls == []
     assert not ans.incomplete and "cut off" not in ans.format_text()
-
-
-class SecondThoughtsModel(JudgingModel):
-    """Judges the first prompt it reads not covered (p = 0.9), and a later one with `then`."""
-
-    def __init__(self, then: float):
-        super().__init__(_quote_last_source, not_found_p=0.9)
-        self.then = then
-
-    def first_token_logprobs(self, messages: list[Message], words: list[str]) -> dict[str, float]:
-        self.not_found_p = 0.9 if not self.judged else self.then
-        return super().first_token_logprobs(messages, words)
-
-
-def _quote_last_source(messages: list[Message]) -> str:
-    n, text = re.findall(r"<source id=(\d+)[^>]*>\n(.*?)\n</source>", messages[-1]["content"], re.S)[-1]
-    return re.split(r"(?<=[.!?])\s", text)[0].rstrip(".") + f" [{n}]."
 
 
 def _second_look(seeded_settings, tokens: int, then: float = 0.1):  # type: ignore[no-untyped-def]
