@@ -124,6 +124,7 @@ class CitationChecker:
         self.settings = settings or CheckSettings()
         self._q_terms = _terms(question)
         self._q_numbers = numbers_in(question)
+        self.read: list[Source] = []  # every source the model read (set by `check`)
 
     def support(self, sentence: str, sources: list[Source]) -> tuple[float, str, dict[int, str]]:
         """How well the cited `sources` together support `sentence`.
@@ -167,14 +168,15 @@ class CitationChecker:
             return f"number(s) not in the cited passage: {', '.join(nums)}"
         names_terms = _terms(names_hay)
         @cache
-        def read() -> set[str]:  # what the model read of the cited articles, only when needed
-            return _terms(" ".join(f"{p.title} {p.text()}" for p in sources))
+        def read() -> set[str]:  # what the model read, only when needed
+            return _terms(" ".join(f"{p.title} {p.text()}" for p in self.read or sources))
 
         def grounded(name: str) -> bool:
             if set(terms(name)) <= self._q_terms or name_found(name, names_terms):
                 return True
             # "Sam Bankman-Fried" cited to a sentence that says "Bankman-Fried": the last word
-            # in the cited sentence and the whole name in what the model read of that article.
+            # in the cited sentence and the whole name in what the model read. The whole name
+            # may stand in another article than the one cited ("Who is Sam Bankman-Fried?").
             return name_found(name.split()[-1], names_terms) and name_found(name, read())
 
         names = sorted(n for n in claim_names(sentence) if not grounded(n))
@@ -186,6 +188,7 @@ class CitationChecker:
         Markers pointing to no source are dropped. An uncited sentence is attributed to the
         single source that best supports it, when one does.
         """
+        self.read = list(sources.values())
         kept: list[str] = []
         restated: list[str] = []
         for raw in split_sentences(text):

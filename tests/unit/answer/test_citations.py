@@ -42,6 +42,19 @@ def test_a_full_name_is_grounded_by_its_surname_in_the_cited_sentence_and_the_na
     assert not bad.supported and "joe bankman-fried" in bad.reason
 
 
+def test_a_full_name_may_stand_in_another_source_the_model_read() -> None:
+    # The cited article writes only the surname; another source names the person in full.
+    cited = _src(1, "Bankman-Fried was even compared to Warren Buffet.")
+    other = _src(2, "Who is Sam Bankman-Fried, the former CEO of crypto exchange FTX?")
+    q = "Who was once likened to Warren Buffet?"
+    (s,) = CitationChecker(q).check("Sam Bankman-Fried was compared to Warren Buffet [1].", {1: cited, 2: other})
+    assert s.supported, s.reason
+    (alone,) = CitationChecker(q).check("Sam Bankman-Fried was compared to Warren Buffet [1].", {1: cited})
+    assert not alone.supported and "sam bankman-fried" in alone.reason
+    (bad,) = CitationChecker(q).check("Joe Bankman-Fried was compared to Warren Buffet [1].", {1: cited, 2: other})
+    assert not bad.supported and "joe bankman-fried" in bad.reason
+
+
 def test_a_number_must_be_in_the_cited_sentence() -> None:
     (s,) = CitationChecker().check("21 settlements were bombarded [1].", {1: _src(1, "16 settlements had been bombarded.")})
     assert not s.supported and "21" in s.reason
