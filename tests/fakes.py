@@ -99,6 +99,17 @@ class SecondThoughtsModel(JudgingModel):
         return super().first_token_logprobs(messages, words)
 
 
+def second_look_pipeline(settings, tokens: int = 200, then: float = 0.1):  # type: ignore[no-untyped-def]
+    """A pipeline whose model refuses at its first look and judges the second with `then`;
+    the first threshold lets every judgement through, so only the second look decides."""
+    from rag.pipeline import Pipeline  # here, not at the top: most tests that use the fakes build no pipeline
+
+    refusal = settings.refusal.model_copy(update={"not_found_threshold": 0.0, "second_look_threshold": -1.5})
+    context = settings.context.model_copy(update={"second_look_tokens": tokens})
+    llm = SecondThoughtsModel(then)
+    return llm, Pipeline(settings.model_copy(update={"refusal": refusal, "context": context}), llm=llm)
+
+
 def _quote_last_source(messages: list[Message]) -> str:
     n, text = re.findall(r"<source id=(\d+)[^>]*>\n(.*?)\n</source>", messages[-1]["content"], re.S)[-1]
     return re.split(r"(?<=[.!?])\s", text)[0].rstrip(".") + f" [{n}]."

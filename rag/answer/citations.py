@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cached_property
 
 import numpy as np
 
@@ -115,6 +115,18 @@ def _literal_support(sentence: str, sources: list[Source]) -> tuple[float, str, 
     return 0.0, f"'{sentence}' is not in the cited passage", {}
 
 
+class ReadSources:
+    """The terms of every source the model read for one answer: worked out once, and only
+    when a name is found in its cited sentence by its surname alone."""
+
+    def __init__(self, sources: list[Source]):
+        self.sources = sources
+
+    @cached_property
+    def terms(self) -> set[str]:
+        return _terms(" ".join(f"{p.title} {p.text()}" for p in self.sources))
+
+
 class CitationChecker:
     """Checks answer sentences against the sources they cite, for one question."""
 
@@ -124,10 +136,10 @@ class CitationChecker:
         self.settings = settings or CheckSettings()
         self._q_terms = _terms(question)
         self._q_numbers = numbers_in(question)
-        self.read: list[Source] = []  # every source the model read (set by `check`)
 
-    def support(self, sentence: str, sources: list[Source]) -> tuple[float, str, dict[int, str]]:
-        """How well the cited `sources` together support `sentence`.
+    def support(self, sentence: str, sources: list[Source], read: ReadSources | None = None) -> tuple[float, str, dict[int, str]]:
+        """How well the cited `sources` together support `sentence`; `read` is every source
+        the model read (the cited ones when not given).
 
         Returns (score 0..1, reason when unsupported, {n: quoted sentence}). Names and numbers
         must appear in the sentences the claim is grounded on (one sentence per cited source,
@@ -140,7 +152,7 @@ class CitationChecker:
             return _literal_support(sentence, sources)
         claim = s_terms - self._q_terms
         quotes, hay, names_hay = ground(s_terms, claim, sources)
-        missing = self._missing(sentence, names_hay, sources)
+        missing = self._missing(sentence, names_hay, read or ReadSources(sources))
         if missing:
             return 0.0, missing, quotes
         hay_terms = _terms(hay)
@@ -159,7 +171,7 @@ class CitationChecker:
         reason = "" if score >= threshold else f"only {fresh:.0%} of its new words are in the cited passage"
         return score, reason, quotes
 
-    def _missing(self, sentence: str, names_hay: str, sources: list[Source]) -> str:
+    def _missing(self, sentence: str, names_hay: str, read: ReadSources) -> str:
         """Why the numbers or names the answer adds are not grounded ("" when they are). Names
         and numbers the question already gives are not claims (small models restate it)."""
         hay_numbers = numbers_in(names_hay)
@@ -167,9 +179,6 @@ class CitationChecker:
         if nums:
             return f"number(s) not in the cited passage: {', '.join(nums)}"
         names_terms = _terms(names_hay)
-        @cache
-        def read() -> set[str]:  # what the model read, only when needed
-            return _terms(" ".join(f"{p.title} {p.text()}" for p in self.read or sources))
 
         def grounded(name: str) -> bool:
             if set(terms(name)) <= self._q_terms or name_found(name, names_terms):
@@ -177,7 +186,7 @@ class CitationChecker:
             # "Sam Bankman-Fried" cited to a sentence that says "Bankman-Fried": the last word
             # in the cited sentence and the whole name in what the model read. The whole name
             # may stand in another article than the one cited ("Who is Sam Bankman-Fried?").
-            return name_found(name.split()[-1], names_terms) and name_found(name, read())
+            return name_found(name.split()[-1], names_terms) and name_found(name, read.terms)
 
         names = sorted(n for n in claim_names(sentence) if not grounded(n))
         return f"name(s) not in the cited passage: {', '.join(names)}" if names else ""
@@ -188,26 +197,26 @@ class CitationChecker:
         Markers pointing to no source are dropped. An uncited sentence is attributed to the
         single source that best supports it, when one does.
         """
-        self.read = list(sources.values())
         kept: list[str] = []
         restated: list[str] = []
         for raw in split_sentences(text):
             parts = split_restatement(raw, self.question, self.settings.restatement_share)
             kept.append(parts[0] if parts else raw)
             restated += [parts[1]] if parts else []
-        out = [self._check_one(sentence, cites, sources) for sentence, cites in split_cited_sentences(" ".join(kept))]
+        read = ReadSources(list(sources.values()))
+        out = [self._check_one(sentence, cites, sources, read) for sentence, cites in split_cited_sentences(" ".join(kept))]
         out += [AnswerSentence(rest, [], False, 0.0, "restates the question (not checked as a claim)") for rest in restated]
         return out
 
-    def _check_one(self, sentence: str, cites: list[int], sources: dict[int, Source]) -> AnswerSentence:
+    def _check_one(self, sentence: str, cites: list[int], sources: dict[int, Source], read: ReadSources) -> AnswerSentence:
         threshold = self.settings.support_threshold
         valid = [n for n in cites if n in sources]
         if valid:
-            score, reason, quotes = self.support(sentence, [sources[n] for n in valid])
+            score, reason, quotes = self.support(sentence, [sources[n] for n in valid], read)
             return AnswerSentence(sentence, valid, score >= threshold, score, reason, quotes)
         best: tuple[float, str, dict[int, str], int] = (-1.0, "no source cited", {}, -1)
         for n, p in sources.items():
-            sc, why, quotes = self.support(sentence, [p])
+            sc, why, quotes = self.support(sentence, [p], read)
             if sc > best[0]:
                 best = (sc, why, quotes, n)
         ok = best[0] >= threshold

@@ -9,7 +9,7 @@ import re
 from eval.golden import GoldenItem
 from eval.run import run_newsdesk_item
 from rag.pipeline import Pipeline
-from tests.fakes import QueueModel, SecondThoughtsModel
+from tests.fakes import QueueModel, second_look_pipeline
 
 QUESTION = "How many settlements near it were bombarded?"
 SINGLE = "How many settlements near Bakhmut were bombarded?"
@@ -40,10 +40,7 @@ def test_a_follow_ups_answer_in_context_is_scored_on_what_the_model_read(seeded_
 
 def _second_look_item(seeded_settings, answer: str):  # type: ignore[no-untyped-def]
     """The eval's record of a question the model refuses at its first look and answers at its second."""
-    refusal = seeded_settings.refusal.model_copy(update={"not_found_threshold": 0.0, "second_look_threshold": -1.5})
-    context = seeded_settings.context.model_copy(update={"second_look_tokens": 200})
-    llm = SecondThoughtsModel(then=0.1)
-    pipe = Pipeline(seeded_settings.model_copy(update={"refusal": refusal, "context": context}), llm=llm)
+    llm, pipe = second_look_pipeline(seeded_settings)
     item = GoldenItem(id="s1", question=SINGLE, answers=[answer], type="factoid")
     return pipe, llm, run_newsdesk_item(pipe, item, retrieval_only=False)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rag import query
-from tests.fakes import JudgingModel, QueueModel, SecondThoughtsModel
+from tests.fakes import JudgingModel, QueueModel, second_look_pipeline
 
 Q = "How many settlements near Bakhmut were bombarded?"
 
@@ -98,12 +98,7 @@ def test_a_refusal_the_model_judged_is_not_marked_cut_off(judged_with) -> None: 
 
 
 def _second_look(seeded_settings, tokens: int, then: float = 0.1):  # type: ignore[no-untyped-def]
-    from rag.pipeline import Pipeline
-
-    refusal = seeded_settings.refusal.model_copy(update={"not_found_threshold": 0.0, "second_look_threshold": -1.5})
-    context = seeded_settings.context.model_copy(update={"second_look_tokens": tokens})
-    llm = SecondThoughtsModel(then)
-    pipe = Pipeline(seeded_settings.model_copy(update={"refusal": refusal, "context": context}), llm=llm)
+    llm, pipe = second_look_pipeline(seeded_settings, tokens, then)
     return llm, pipe.ask(Q)
 
 
