@@ -137,9 +137,9 @@ class CitationChecker:
         self._q_terms = _terms(question)
         self._q_numbers = numbers_in(question)
 
-    def support(self, sentence: str, sources: list[Source], read: ReadSources | None = None) -> tuple[float, str, dict[int, str]]:
+    def support(self, sentence: str, sources: list[Source], read: ReadSources) -> tuple[float, str, dict[int, str]]:
         """How well the cited `sources` together support `sentence`; `read` is every source
-        the model read (the cited ones when not given).
+        the model read.
 
         Returns (score 0..1, reason when unsupported, {n: quoted sentence}). Names and numbers
         must appear in the sentences the claim is grounded on (one sentence per cited source,
@@ -152,7 +152,7 @@ class CitationChecker:
             return _literal_support(sentence, sources)
         claim = s_terms - self._q_terms
         quotes, hay, names_hay = ground(s_terms, claim, sources)
-        missing = self._missing(sentence, names_hay, read or ReadSources(sources))
+        missing = self._missing(sentence, names_hay, read)
         if missing:
             return 0.0, missing, quotes
         hay_terms = _terms(hay)

@@ -22,9 +22,9 @@ for x in rows:
     at = [q.find(re.split(r" \||:", e["source"])[0]) for e in ev]
     if -1 in at or not min(at) < order.start() < max(at):
         continue
-    first, second = sorted(ev, key=lambda e: at[ev.index(e)])
+    first, second = (e for _, e in sorted(zip(at, ev), key=lambda pair: pair[0]))
     says = (first["published_at"] < second["published_at"]) == (order.group(1) == "before")
     ok = ("yes" if says else "no") == gold
     right, wrong = right + ok, wrong + (not ok)
-    print(f"{x['id'] if 'id' in x else '':>8} gold {gold:3} dates say {'yes' if says else 'no':3} {first['published_at'][:10]} {second['published_at'][:10]} | {q[:110]}")
+    print(f"{x['id']:>8} gold {gold:3} dates say {'yes' if says else 'no':3} {first['published_at'][:10]} {second['published_at'][:10]} | {q[:110]}")
 print(f"dates give the gold answer on {right} of {right + wrong}")
