@@ -40,6 +40,17 @@ def parse_markers(text: str) -> list[int]:
     return out
 
 
+def renumber_markers(text: str, aliases: dict[int, int]) -> str:
+    """`text` with each marker's numbers mapped through `aliases` (others kept).
+
+    >>> renumber_markers("Sixteen [3]. Also [1, 3].", {3: 1})
+    'Sixteen [1]. Also [1, 1].'
+    """
+    if not aliases:
+        return text
+    return _MARKER.sub(lambda m: re.sub(r"\d{1,2}", lambda d: str(aliases.get(int(d.group()), d.group())), m.group()), text)
+
+
 def strip_markers(text: str) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", _MARKER.sub("", text)).strip()
 

@@ -40,12 +40,36 @@ class Context:
     best_dense: float  # best cosine similarity of a retrieved sentence
     flagged: int = 0  # candidate sentences dropped as instructions to the model
     reserve: list[Source] = field(default_factory=list)  # the next-best sentences, numbered after `sources`
+    # The prompt's later number for an article read twice -> its first number (see `folded`).
+    aliases: dict[int, int] = field(default_factory=dict)
 
     def widened(self) -> Context:
         """The sources with the reserve after them: the prompt so far is its prefix, so the
-        model's cache of it is reused and only the reserve is read."""
+        model's cache of it is reused and only the reserve is read. An article can appear twice
+        (more of its sentences in the reserve); `folded` joins them once the model has read it."""
         sources = self.sources + self.reserve
         return replace(self, sources=sources, reserve=[], tokens=count_tokens(format_sources(sources)))
+
+    def folded(self) -> Context:
+        """One source per article, as the answer cites and shows them: a later block of an
+        article already read joins its first block, sentences in article order, and
+        `aliases` maps the later number to the first."""
+        first: dict[str, Source] = {}
+        sources: list[Source] = []
+        aliases = dict(self.aliases)
+        for src in self.sources:
+            seen = first.get(src.doc_id) if src.doc_id else None
+            if seen is None:
+                first[src.doc_id] = src
+                sources.append(src)
+                continue
+            aliases[src.n] = seen.n
+            joined = _joined(seen, src)
+            first[src.doc_id] = joined
+            sources[sources.index(seen)] = joined
+        if not aliases:
+            return self
+        return replace(self, sources=sources, aliases=aliases)
 
     @property
     def addressed_the_model(self) -> bool:
@@ -55,6 +79,16 @@ class Context:
 
     def as_prompt_text(self) -> str:
         return format_sources(self.sources)
+
+
+def _joined(seen: Source, more: Source) -> Source:
+    """`seen` with the sentences of `more` (the same article) added in article order."""
+    if seen.positions and more.positions:
+        pairs = sorted(dict(zip(seen.positions + more.positions, seen.sentences + more.sentences, strict=True)).items())
+        positions, sentences = [p for p, _ in pairs], [t for _, t in pairs]
+    else:  # positions unknown: reading order
+        positions, sentences = [], seen.sentences + [t for t in more.sentences if t not in seen.sentences]
+    return replace(seen, sentences=sentences, positions=positions, score=max(seen.score, more.score))
 
 
 @dataclass

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from rag.answer import prompts
-from rag.answer.citations import CitationChecker, Similarity
+from rag.answer.citations import CitationChecker, Similarity, renumber_markers
 from rag.answer.compose import Draft, compose, make_answer
 from rag.answer.context import Context
 from rag.answer.refusal import Evidence, RefusalPolicy
@@ -131,7 +131,8 @@ def stream_draft(draft: Draft, llm: ChatModel, messages: list[Message], g: Gener
 def check_draft(draft: Draft, question: str, context: Context, similarity: Similarity | None, s: CheckSettings) -> None:
     """Run the citation check on the draft; a last sentence cut off by the token limit goes."""
     checker = CitationChecker(question, similarity, s)
-    draft.checked = checker.check(clean_answer(draft.raw), {src.n: src for src in context.sources})
+    text = renumber_markers(clean_answer(draft.raw), context.aliases)  # one number per article
+    draft.checked = checker.check(text, {src.n: src for src in context.sources})
     if draft.finish == "length" and draft.checked and not _ENDS_SENTENCE.search(draft.raw):
         draft.checked = draft.checked[:-1] or draft.checked
 
@@ -167,7 +168,7 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
         second = Evidence(question, wider, window=llm.n_ctx, second_look=True)
         draft2, messages2, why2 = judge(asked, second, system, llm, g, policy, judged, yes_no)
         if not why2:
-            context, evidence, draft, messages, why = wider, second, draft2, messages2, None
+            context, evidence, draft, messages, why = wider.folded(), second, draft2, messages2, None
     if why:  # the model judges the sources do not answer: no generation
         timings["judge"] = time.perf_counter() - t_gen
         timings["total"] = time.perf_counter() - started

@@ -31,3 +31,24 @@ def test_a_sentence_an_article_repeats_is_read_once() -> None:
     c = Candidates(ids=["a:1", "a:7", "b:2"], texts=texts, toks=[[], [], []], metas=metas, rank=[0, 1, 2], pos=[1, 7, 2],
                    vecs=np.zeros((3, 4)))  # fmt: skip
     assert Selector(c, [0, 1, 2]).select(1000) == {"a": [0], "b": [2]}
+
+
+def test_an_article_read_twice_is_one_source_once_read() -> None:
+    from rag.answer.context import Context
+    from rag.types import Source
+
+    def src(n: int, doc: str, sentences: list[str], positions: list[int], score: float = 0.5) -> Source:
+        return Source(n=n, title=doc, outlet="AP", url="", published="2023-02-14", score=score, sentences=sentences,
+                      positions=positions, doc_id=doc)  # fmt: skip
+
+    first = Context([src(1, "a", ["A2.", "A5."], [2, 5]), src(2, "b", ["B1."], [1])], 20, 0.5, 0.5)
+    first.reserve = [src(3, "a", ["A3.", "A9."], [3, 9], score=0.7), src(4, "c", ["C1."], [1])]
+    wide = first.widened()
+    assert [s.n for s in wide.sources] == [1, 2, 3, 4]  # the prompt: the first look's blocks, then the reserve
+    folded = wide.folded()
+    assert [(s.n, s.doc_id) for s in folded.sources] == [(1, "a"), (2, "b"), (4, "c")] and folded.aliases == {3: 1}
+    a = folded.sources[0]
+    assert (a.sentences, a.positions, a.score) == (["A2.", "A3.", "A5.", "A9."], [2, 3, 5, 9], 0.7)
+    assert first.folded() is first  # nothing read twice: nothing to fold
+    unknown = Context([src(1, "a", ["A2."], []), src(2, "a", ["A7.", "A2."], [])], 9, 0.5, 0.5).folded()
+    assert unknown.sources[0].sentences == ["A2.", "A7."] and unknown.sources[0].positions == []

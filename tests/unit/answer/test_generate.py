@@ -3,6 +3,8 @@ reported, cut streams marked, the prompt fitted to the model's window."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from rag import query
@@ -110,7 +112,14 @@ def test_a_judged_refusal_gets_a_second_look_at_the_next_sentences(seeded_settin
     assert second.startswith(first_sources + "\n<source id=")
     assert second.count("<source id=") > first.count("<source id=")
     assert not ans.refused, ans.refusal_reason
-    assert len(ans.sources) == second.count("<source id=") == ans.citations[-1].n  # cited from the second look
+    # The seed article is read twice (its next sentences in a block of their own); the answer
+    # cites and shows it once, with every sentence the model read, in article order.
+    more = second.removeprefix(first_sources).split("\n\nQuestion:")[0]
+    quoted = re.findall(r"<source id=\d+[^>]*>\n(.*?)\n</source>", more, re.S)[-1]
+    assert [s.doc_id for s in ans.sources] == [ans.sources[0].doc_id] and [c.n for c in ans.citations] == [1]
+    assert ans.citations[0].quote in quoted and "[1]" in ans.text and "[2]" not in ans.text
+    assert ans.sources[0].positions == sorted(ans.sources[0].positions)
+    assert set(ans.sources[0].sentences) >= set(re.split(r"(?<=[.!?])\s", quoted))
 
 
 def test_a_second_look_must_be_surer_than_the_first(seeded_settings) -> None:  # type: ignore[no-untyped-def]
