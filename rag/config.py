@@ -330,4 +330,4 @@ def load_settings(env_file: str | Path | None | Literal["default"] = "default", 
     'fake'
     """
     path = default_env_file() if env_file == "default" else env_file
-    return Settings(_env_file=path, **overrides)  # type: ignore[call-arg]
+    return Settings(_env_file=path, **overrides)  # type: ignore[call-arg, arg-type]  # overrides are checked by pydantic

@@ -173,8 +173,9 @@ def extract_html(text: str, origin: str, url: str = "", fallback_date: date | No
     `date_source` says which."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(_inline_flattened(text), url=url or None, with_metadata=True,
-                                      include_comments=False, include_tables=False, favor_precision=True, as_dict=True)  # fmt: skip
+    doc: dict[str, Any] | None = trafilatura.bare_extraction(  # type: ignore[assignment]  # as_dict=True: a dict
+        _inline_flattened(text), url=url or None, with_metadata=True, include_comments=False, include_tables=False,
+        favor_precision=True, as_dict=True)  # fmt: skip
     if not doc or not (doc.get("text") or "").strip():
         base = read_html(text, origin)
         return base if not url else replace(base, url=base.url or url, source=base.source or outlet_from_url(url))

@@ -53,7 +53,8 @@ def _sitemap_entries(got: Fetched) -> list[tuple[str, date | None]]:
         root = ElementTree.fromstring(got.body)  # noqa: S314 - a sitemap is data; entity expansion is off in expat's defaults for external entities
     except ElementTree.ParseError as exc:
         raise FetchError(f"unreadable sitemap ({exc})") from exc
-    return [(el.text.strip(), None) for el in root.iter() if el.tag.endswith("loc") and el.text][:MAX_FEED_ITEMS]
+    entries: list[tuple[str, date | None]] = [(el.text.strip(), None) for el in root.iter() if el.tag.endswith("loc") and el.text]
+    return entries[:MAX_FEED_ITEMS]
 
 
 class WebLoader:
