@@ -40,7 +40,7 @@ class Context:
     best_dense: float  # best cosine similarity of a retrieved sentence
     flagged: int = 0  # candidate sentences dropped as instructions to the model
     reserve: list[Source] = field(default_factory=list)  # the next-best sentences, numbered after `sources`
-    # The prompt's later number for an article read twice -> its first number (see `folded`).
+    # A source's number in the prompt -> its number in the answer, where they differ (see `folded`).
     aliases: dict[int, int] = field(default_factory=dict)
 
     def widened(self) -> Context:
@@ -51,24 +51,20 @@ class Context:
         return replace(self, sources=sources, reserve=[], tokens=count_tokens(format_sources(sources)))
 
     def folded(self) -> Context:
-        """One source per article, as the answer cites and shows them: a later block of an
-        article already read joins its first block, sentences in article order, and
-        `aliases` maps the later number to the first."""
-        first: dict[str, Source] = {}
-        sources: list[Source] = []
-        aliases = dict(self.aliases)
+        """One source per article, numbered 1, 2, ... as the answer cites and shows them: a
+        later block of an article already read joins its first (sentences in article order),
+        and `aliases` maps each number the prompt gave to the answer's where they differ."""
+        merged: dict[str, Source] = {}  # by article, in the order first read
+        article_of: dict[int, str] = {}
         for src in self.sources:
-            seen = first.get(src.doc_id) if src.doc_id else None
-            if seen is None:
-                first[src.doc_id] = src
-                sources.append(src)
-                continue
-            aliases[src.n] = seen.n
-            joined = _joined(seen, src)
-            first[src.doc_id] = joined
-            sources[sources.index(seen)] = joined
-        if not aliases:
+            key = src.doc_id or f"#{src.n}"  # a source without an id stands alone
+            merged[key] = _joined(merged[key], src) if key in merged else src
+            article_of[src.n] = key
+        if len(merged) == len(self.sources):
             return self
+        number = {key: i + 1 for i, key in enumerate(merged)}
+        sources = [replace(src, n=number[key]) for key, src in merged.items()]
+        aliases = {n: number[key] for n, key in article_of.items() if number[key] != n}
         return replace(self, sources=sources, aliases=aliases)
 
     @property

@@ -46,7 +46,8 @@ def test_an_article_read_twice_is_one_source_once_read() -> None:
     wide = first.widened()
     assert [s.n for s in wide.sources] == [1, 2, 3, 4]  # the prompt: the first look's blocks, then the reserve
     folded = wide.folded()
-    assert [(s.n, s.doc_id) for s in folded.sources] == [(1, "a"), (2, "b"), (4, "c")] and folded.aliases == {3: 1}
+    assert [(s.n, s.doc_id) for s in folded.sources] == [(1, "a"), (2, "b"), (3, "c")]
+    assert folded.aliases == {3: 1, 4: 3}  # the prompt's [3] is article a's second block; its [4] is now [3]
     a = folded.sources[0]
     assert (a.sentences, a.positions, a.score) == (["A2.", "A3.", "A5.", "A9."], [2, 3, 5, 9], 0.7)
     assert first.folded() is first  # nothing read twice: nothing to fold
