@@ -39,7 +39,8 @@ from rag.types import Answer, Article, Token
 
 @dataclass
 class Retrieved:
-    """First event of a streamed answer: what the model is about to read."""
+    """What the model is about to read: a streamed answer's first event, and again once a
+    second look has widened it."""
 
     retrieval: Retrieval
     context: Context
@@ -193,7 +194,8 @@ class Pipeline:
 
     def stream(self, question: str, *, top_k: int | None = None, filters: Filters | None = None,
                history: list[tuple[str, str]] | None = None, temperature: float | None = None) -> Iterator[Event]:  # fmt: skip
-        """Yield `Retrieved`, then `Token`s as the model writes, then the checked `Answer`."""
+        """Yield `Retrieved`, then `Token`s as the model writes, then the checked `Answer`; a
+        second `Retrieved` comes before the tokens when a second look widened what it reads."""
         started = time.perf_counter()
         q, k = self.validate(question, top_k)
         generation = self._generation(temperature)
@@ -218,6 +220,8 @@ class Pipeline:
                                   prompt_question=prompt_q, similarity=self._similarity()):  # fmt: skip
                 if isinstance(event, Answer):
                     answer = event
+                elif isinstance(event, Context):
+                    yield Retrieved(retrieval, event)
                 else:
                     yield event
         if answer is None:  # pragma: no cover - generate always ends with an Answer

@@ -22,6 +22,7 @@ from rag.types import AnswerSentence, Source
 
 _MARKER = re.compile(r"\[(?:sources?\s*)?(\d{1,2}(?:\s*[,;]\s*(?:sources?\s*)?\d{1,2})*)\]", re.IGNORECASE)
 _LEADING_MARKERS = re.compile(r"^(\s*\[[^\]]{1,20}\])+\s*")
+_OPEN_MARKER_CHARS = 24  # "[Source 1, Source 2]": longer, and a "[" was not a marker
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(?![\w])")
 Similarity = Callable[[str, list[str]], np.ndarray]
 
@@ -49,6 +50,19 @@ def renumber_markers(text: str, aliases: dict[int, int]) -> str:
     if not aliases:
         return text
     return _MARKER.sub(lambda m: re.sub(r"\d{1,2}", lambda d: str(aliases.get(int(d.group()), d.group())), m.group()), text)
+
+
+def release_markers(text: str, aliases: dict[int, int]) -> tuple[str, str]:
+    """Streamed `text` split into what can be shown now, renumbered through `aliases`, and a
+    marker still open, held back until its "]" arrives (the model writes "[", "3", "]" apart).
+
+    >>> release_markers("Sixteen [3]. Also [", {3: 1})
+    ('Sixteen [1]. Also ', '[')
+    """
+    cut = text.rfind("[")
+    if not aliases or cut < 0 or "]" in text[cut:] or len(text) - cut > _OPEN_MARKER_CHARS:
+        cut = len(text)
+    return renumber_markers(text[:cut], aliases), text[cut:]
 
 
 def strip_markers(text: str) -> str:

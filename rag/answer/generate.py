@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from typing import cast
 
 from rag.answer import prompts
-from rag.answer.citations import CitationChecker, Similarity, renumber_markers
+from rag.answer.citations import CitationChecker, Similarity, release_markers, renumber_markers
 from rag.answer.compose import Draft, compose, make_answer
 from rag.answer.context import Context
 from rag.answer.refusal import Evidence, RefusalPolicy
@@ -105,9 +105,10 @@ def read_first_token(draft: Draft, llm: ChatModel, messages: list[Message], yes_
 
 
 def stream_draft(draft: Draft, llm: ChatModel, messages: list[Message], g: Generation,
-                 timings: dict[str, float], started: float) -> Iterator[Token]:  # fmt: skip
+                 timings: dict[str, float], started: float, aliases: dict[int, int]) -> Iterator[Token]:  # fmt: skip
     """Stream the model's tokens into `draft`, after its verdict when one was decided; once
-    the model is to answer, "NOT FOUND" is no longer a reply it can start."""
+    the model is to answer, "NOT FOUND" is no longer a reply it can start. What is shown
+    carries the answer's source numbers (`aliases`); `draft.raw` keeps the model's own."""
     events: Iterator[LLMEvent]
     draft.streamed = True
     if draft.not_found_logodds is not None:
@@ -119,13 +120,18 @@ def stream_draft(draft: Draft, llm: ChatModel, messages: list[Message], g: Gener
                                                     temperature=g.temperature, banned=(prompts.NOT_FOUND_WORD,))  # fmt: skip
     else:
         events = llm.stream(messages, max_tokens=g.max_tokens, temperature=g.temperature)
+    held = ""
     for ev in events:
         if ev.text:
             timings.setdefault("first_token", time.perf_counter() - started)
             draft.raw += ev.text
-            yield Token(ev.text)
+            shown, held = release_markers(held + ev.text, aliases)
+            if shown:
+                yield Token(shown)
         if ev.finish_reason:
             draft.finish, draft.prompt_tokens, draft.completion_tokens = ev.finish_reason, ev.prompt_tokens, ev.completion_tokens
+    if held:
+        yield Token(renumber_markers(held, aliases))
 
 
 def check_draft(draft: Draft, question: str, context: Context, similarity: Similarity | None, s: CheckSettings) -> None:
@@ -150,8 +156,9 @@ def judge(asked: str, evidence: Evidence, system: str, llm: ChatModel, g: Genera
 
 def generate(question: str, context: Context, llm: ChatModel, g: Generation, policy: RefusalPolicy, *,
              timings: dict[str, float], started: float, prompt_question: str | None = None,
-             similarity: Similarity | None = None) -> Iterator[Token | Answer]:  # fmt: skip
-    """Stream the model's tokens, then yield the checked `Answer` (or a refusal) last."""
+             similarity: Similarity | None = None) -> Iterator[Context | Token | Answer]:  # fmt: skip
+    """Stream the model's tokens, then yield the checked `Answer` (or a refusal) last; a
+    `Context` before the tokens when a second look widened what the model reads."""
     asked = prompt_question or question
     judged = policy.judges(llm.reads_logits)
     yes_no = is_yes_no(question)  # what the person asked, whatever framing the model is shown
@@ -169,12 +176,13 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
         draft2, messages2, why2 = judge(asked, second, system, llm, g, policy, judged, yes_no)
         if not why2:
             context, evidence, draft, messages, why = wider.folded(), second, draft2, messages2, None
+            yield context  # what the model now reads: the sources panel follows it
     if why:  # the model judges the sources do not answer: no generation
         timings["judge"] = time.perf_counter() - t_gen
         timings["total"] = time.perf_counter() - started
         yield make_answer(question, context, timings, refusal=why, draft=draft)
         return
-    yield from stream_draft(draft, llm, messages, g, timings, started)
+    yield from stream_draft(draft, llm, messages, g, timings, started, context.aliases)
     timings["generate"] = time.perf_counter() - t_gen
     t_check = time.perf_counter()
     evidence.raw, evidence.verdict = draft.raw, draft.verdict

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.answer.citations import CitationChecker, split_cited_sentences
+from rag.answer.citations import CitationChecker, release_markers, split_cited_sentences
 from rag.types import Source
 
 
@@ -13,6 +13,16 @@ def _src(n: int, *sentences: str) -> Source:
 def test_marker_after_full_stop_belongs_to_previous_sentence() -> None:
     got = split_cited_sentences("Tanks were pledged. [2] Stoltenberg spoke [1].")
     assert got == [("Tanks were pledged.", [2]), ("Stoltenberg spoke.", [1])]
+
+
+def test_a_streamed_marker_is_shown_renumbered_once_it_closes() -> None:
+    shown, held = "", ""
+    for piece in ["Sixteen [", "3", "]. Also [1", ", 3] and [", "a note", " in brackets, longer than any marker"]:
+        out, held = release_markers(held + piece, {3: 1})
+        shown += out
+    assert shown + held == "Sixteen [1]. Also [1, 1] and [a note in brackets, longer than any marker"
+    assert held == ""  # a "[" that stayed open too long was text, not a marker
+    assert release_markers("Sixteen [3", {}) == ("Sixteen [3", "")  # nothing folded: nothing held
 
 
 def test_uncited_supported_sentence_gets_its_source() -> None:

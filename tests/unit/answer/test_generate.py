@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from rag import query
+from rag import Answer, Retrieved, Token, query
 from tests.fakes import JudgingModel, QueueModel, second_look_pipeline
 
 Q = "How many settlements near Bakhmut were bombarded?"
@@ -120,6 +120,18 @@ def test_a_judged_refusal_gets_a_second_look_at_the_next_sentences(seeded_settin
     assert ans.citations[0].quote in quoted and "[1]" in ans.text and "[2]" not in ans.text
     assert ans.sources[0].positions == sorted(ans.sources[0].positions)
     assert set(ans.sources[0].sentences) >= set(re.split(r"(?<=[.!?])\s", quoted))
+
+
+def test_a_second_look_streams_what_the_answer_shows(seeded_settings) -> None:  # type: ignore[no-untyped-def]
+    _, pipe = second_look_pipeline(seeded_settings, 200)
+    events = list(pipe.stream(Q))
+    read = [e.context for e in events if isinstance(e, Retrieved)]
+    streamed = "".join(e.text for e in events if isinstance(e, Token))
+    ans = events[-1]
+    assert isinstance(ans, Answer) and not ans.refused, getattr(ans, "refusal_reason", None)
+    # The sources panel follows the second look, and the streamed text cites what the answer cites.
+    assert len(read) == 2 and [s.doc_id for s in read[1].sources] == [s.doc_id for s in ans.sources]
+    assert "[1]" in streamed and "[2]" not in streamed
 
 
 def test_a_second_look_must_be_surer_than_the_first(seeded_settings) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rag import Answer, ModelUnavailable, Source, StoreUnavailable
-from tests.fakes import QueueModel
+from tests.fakes import QueueModel, second_look_pipeline
 from tests.fixtures.pipelines import make_settings
 from ui.app import Handlers, build_app, check_exposure, seed_if_empty
 from ui.corpus import Corpus
@@ -48,6 +48,18 @@ def test_respond_streams_and_links_citations_to_the_sources_panel(seeded_fake_pi
     assert 'href="#src-1"' in answer
     assert 'id="src-1"' in panel and "<mark>" in panel and "cited" in panel
     assert pairs and pairs[0]["question"].startswith("How many") and pairs[0]["sources"][0]["n"] == 1
+
+
+def test_after_a_second_look_the_streamed_answer_and_panel_match_the_checked_one(seeded_settings) -> None:  # type: ignore[no-untyped-def]
+    _, pipe = second_look_pipeline(seeded_settings, 200)  # the seed article is read twice, shown once
+    # Each step's text is read as it is yielded: the handler updates one chat list in place.
+    steps = [(h[-1]["content"], p) for h, p, *_ in Handlers(pipe).respond("How many settlements near Bakhmut were bombarded?", [], [], 4)]
+    (*streaming, (answer, panel)) = steps
+    panels = [p for _, p in streaming if p is not None]
+    shown = [html.unescape(text) for text, _ in streaming if text.endswith("▌")]
+    assert len(panels) == 2 and panels[-1].count('id="src-') == panel.count('id="src-') == 1
+    assert shown and "[1]" in shown[-1] and not any("[2]" in text for text in shown)
+    assert 'href="#src-1"' in answer
 
 
 def test_follow_up_uses_the_conversation(seeded_fake_pipeline) -> None:  # type: ignore[no-untyped-def]
