@@ -12,7 +12,7 @@ Nothing in `rag` imports this module: LlamaIndex's classes load only when it is 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from datetime import date
 from pathlib import Path
 from threading import Thread
@@ -113,12 +113,16 @@ class NewsdeskQueryEngine(CustomQueryEngine):
         if not self.streaming:
             answer = self.pipeline.ask(query_str, filters=filters)
             return Response(response=answer.text, source_nodes=_cited(answer), metadata=answer_metadata(answer))
-        response = StreamingResponse(response_gen=iter(()))
+        response = StreamingResponse(response_gen=_no_tokens())  # replaced below: its tokens need the response
         response.response_gen = _tokens(self.pipeline.stream(query_str, filters=filters), response)
         return response
 
 
-def _tokens(events: Iterator[Any], response: StreamingResponse) -> Iterator[str]:
+def _no_tokens() -> Generator[str, None, None]:
+    yield from ()
+
+
+def _tokens(events: Iterator[Any], response: StreamingResponse) -> Generator[str, None, None]:
     for ev in events:
         if isinstance(ev, Token):
             yield ev.text
@@ -169,7 +173,7 @@ class NewsdeskChatEngine(BaseChatEngine):
                daemon=True).start()  # fmt: skip
         return response
 
-    def _deltas(self, message: str, events: Iterator[Any], response: StreamingAgentChatResponse) -> Iterator[ChatResponse]:
+    def _deltas(self, message: str, events: Iterator[Any], response: StreamingAgentChatResponse) -> Generator[ChatResponse, None, None]:
         text = ""
         for ev in events:
             if isinstance(ev, Token):

@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
 .venv/bin/ruff check rag ui eval tests
+.venv/bin/mypy rag  # the library's types (pyproject's [tool.mypy]); ui and eval are not typed as strictly yet
 exec .venv/bin/python -m pytest "$@"

@@ -175,10 +175,12 @@ class LocalEmbedder:
         self._model = st
         self._lock = threading.Lock()  # torch modules are not re-entrant across threads
         self.batch_size = batch_size
-        self.dim = int(st.get_embedding_dimension() if hasattr(st, "get_embedding_dimension") else st.get_sentence_embedding_dimension())
+        dim = st.get_embedding_dimension() if hasattr(st, "get_embedding_dimension") else st.get_sentence_embedding_dimension()
+        if dim is None or st.max_seq_length is None:
+            raise ModelUnavailable(f"the embedding model at {path} does not say its vector size or input length")
+        self.dim, self.max_seq_length = int(dim), int(st.max_seq_length)
         name = BUNDLED_MINILM if model == BUNDLED_MINILM else path.name
         self.identity = f"{name}{'@int8' if quantize else ''}"
-        self.max_seq_length = int(st.max_seq_length)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rag.errors import ModelUnavailable
 from rag.providers.chat import LLMEvent, Message, locked_stream
@@ -121,7 +121,7 @@ class LocalLlamaModel:
         if banned:
             sampling["logit_bias"] = {self._first_token(w): -100.0 for w in banned}
         return locked_stream(self._lock, lambda: self._events(
-            self._llm.create_completion(prompt, stream=True, stop=["<|im_end|>"], **sampling), chat=False))  # fmt: skip
+            cast(Iterator[Any], self._llm.create_completion(prompt, stream=True, stop=["<|im_end|>"], **sampling)), chat=False))  # fmt: skip
 
     def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[LLMEvent]:
         sampling = self._sampling(max_tokens, temperature)

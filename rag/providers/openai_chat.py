@@ -5,10 +5,19 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, cast
 
 from rag.config import LLMSettings
 from rag.errors import ModelAuthError, ModelRateLimited, ModelTimeout, ModelUnavailable, redact
 from rag.providers.chat import LLMEvent, Message
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
+
+
+def _params(messages: list[Message]) -> list[ChatCompletionMessageParam]:
+    # Our messages are plain role/content dicts; openai types them per role.
+    return cast("list[ChatCompletionMessageParam]", messages)
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +61,8 @@ class OpenAIChatModel:
         import openai
 
         try:
-            reply = self._client.chat.completions.create(  # type: ignore[call-overload]
-                model=self.name, messages=messages, max_tokens=1, temperature=0,
+            reply = self._client.chat.completions.create(
+                model=self.name, messages=_params(messages), max_tokens=1, temperature=0,
                 logprobs=True, top_logprobs=self.TOP_LOGPROBS,
             )  # fmt: skip
         except openai.BadRequestError as exc:
@@ -88,7 +97,7 @@ class OpenAIChatModel:
 
         try:
             stream = self._client.chat.completions.create(
-                model=self.name, messages=messages, max_tokens=max_tokens, temperature=temperature,  # type: ignore[arg-type]
+                model=self.name, messages=_params(messages), max_tokens=max_tokens, temperature=temperature,
                 stream=True, stream_options={"include_usage": True},
             )  # fmt: skip
             finish: str | None = None
