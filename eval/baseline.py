@@ -78,9 +78,11 @@ class PlainPipeline:
         self.index = VectorStoreIndex.from_vector_store(store, embed_model=self.embed)
 
     def retrieve(self, question: str, k: int = 10) -> list[PlainHit]:
+        from llama_index.core.schema import MetadataMode
+
         nodes = self.index.as_retriever(similarity_top_k=k).retrieve(question)
         return [
-            PlainHit(n.node.get_content(metadata_mode="none"), n.node.metadata.get("url", ""), n.node.metadata.get("title", ""),
+            PlainHit(n.node.get_content(metadata_mode=MetadataMode.NONE), n.node.metadata.get("url", ""), n.node.metadata.get("title", ""),
                      n.node.metadata.get("source", ""), n.node.metadata.get("published_at", "")[:10], float(n.score or 0))
             for n in nodes
         ]  # fmt: skip

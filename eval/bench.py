@@ -72,7 +72,7 @@ def bench_ingest(corpus: Path, work: Path) -> dict[str, Any]:
     import chromadb
     from chromadb.config import Settings as CS
 
-    texts = chromadb.PersistentClient(str(work / "plain"), settings=CS(anonymized_telemetry=False)).get_collection("plain").get(include=["documents"])["documents"]
+    texts = chromadb.PersistentClient(str(work / "plain"), settings=CS(anonymized_telemetry=False)).get_collection("plain").get(include=["documents"])["documents"] or []
     model = embed_model()
     t = time.perf_counter()
     model.get_text_embedding_batch(texts)

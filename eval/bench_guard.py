@@ -27,7 +27,7 @@ def _guard(text: str) -> float:
 
 
 def bench_guard(chars: int = 300_000, repeats: int = 3) -> dict[str, Any]:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for piece in PIECES:
         text = piece * max(1, chars // len(piece))
         best = min(_guard(text) for _ in range(repeats))  # the least disturbed of a few runs

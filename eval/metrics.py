@@ -139,7 +139,7 @@ def trivial_baselines(golds: Sequence[Sequence[str]], answerable: Sequence[bool]
 # ---------------------------------------------------------------- latency
 
 
-def percentiles(values: Sequence[float]) -> dict[str, float]:
+def percentiles(values: Sequence[float | None]) -> dict[str, float]:
     vals = [v for v in values if v is not None]
     if not vals:
         return {"p50": float("nan"), "p95": float("nan"), "n": 0}

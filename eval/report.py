@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ RETRIEVAL_KEYS = ["hits@4", "hits@10", "mrr@10", "all_articles@4", "all_articles
                   "answer_in_context"]  # fmt: skip
 
 
-def _mean(values: list[float]) -> float | None:
+def _mean(values: Sequence[float | None]) -> float | None:
     vals = [float(v) for v in values if v is not None]
     return float(np.mean(vals)) if vals else None
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,7 +108,7 @@ class Pipeline:
 
     # ------------------------------------------------------------ ingest
 
-    def ingest(self, paths: list[str | Path], *, sync: bool = False, rebuild: bool = False, force: bool = False,
+    def ingest(self, paths: Sequence[str | Path], *, sync: bool = False, rebuild: bool = False, force: bool = False,
                progress: ProgressFn | None = None) -> IngestReport:  # fmt: skip
         """Ingest article files (idempotent). `sync` removes vanished articles; `rebuild`
         re-embeds everything into new collections and switches over when complete;

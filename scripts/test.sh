@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
 .venv/bin/ruff check rag ui eval tests
-.venv/bin/mypy rag  # the library's types (pyproject's [tool.mypy]); ui and eval are not typed as strictly yet
+.venv/bin/mypy rag ui eval  # types (pyproject's [tool.mypy])
 exec .venv/bin/python -m pytest "$@"

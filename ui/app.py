@@ -152,14 +152,14 @@ def build_app(pipeline: Pipeline, uploads_dir: Path | None = None) -> Any:
         ask_args = {"fn": with_controls(h.respond), "inputs": [box, chat, turns, top_k, outlets, since, until],
                     "outputs": [chat, sources, turns], "concurrency_limit": settings.ui.concurrency}  # fmt: skip
         changing = wire_asking(Controls(box, send, stop, retry, edit), chat, turns, ask_args, h)
-        changing.append(new.click(lambda: ([], [], sources_html(None)), outputs=[chat, turns, sources], api_name=False))
+        changing.append(new.click(lambda: ([], [], sources_html(None)), outputs=[chat, turns, sources], api_visibility="private"))
         changing.append(remember_conversation(app, chat, turns))
         # Each event that changes the conversation writes the export after it: a State's own
         # change event was missed now and then (measured: 1 answer in about 10 had no export).
         for event in changing:
-            event.then(lambda t: gr.update(value=export_file(t), interactive=bool(t)), [turns], [export], api_name=False)
+            event.then(lambda t: gr.update(value=export_file(t), interactive=bool(t)), [turns], [export], api_visibility="private")
         for changed in corpus_events:
-            changed.then(lambda: gr.update(choices=outlet_choices(pipeline)), None, outlets, api_name=False)
+            changed.then(lambda: gr.update(choices=outlet_choices(pipeline)), None, outlets, api_visibility="private")
     return app
 
 

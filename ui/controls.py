@@ -47,8 +47,8 @@ def wire_asking(c: Controls, chat: Any, turns: Any, ask_args: dict[str, Any], ha
     # keeps a cancelled answer pending in the page, which then ignored every later question.
     taken = {"fn": handlers.take_back, "inputs": [chat, turns], "outputs": [chat, turns, c.box], "queue": False,
              "api_name": False}  # fmt: skip
-    answers = [c.box.submit(**args, api_name="ask"), c.send.click(**args, api_name=False),
-               c.retry.click(**taken).then(**args, api_name=False)]  # fmt: skip
+    answers = [c.box.submit(**args, api_name="ask"), c.send.click(**args, api_visibility="private"),
+               c.retry.click(**taken).then(**args, api_visibility="private")]  # fmt: skip
     edited = c.edit.click(**taken)
     settle = {"fn": lambda history: (handlers.stopped(history), *controls_state(answering=False, clear=False)),
               "inputs": [chat], "outputs": [chat, *c.all()], "api_name": False, "show_progress": "hidden"}  # fmt: skip
@@ -69,7 +69,7 @@ def controls_state(answering: bool, clear: bool = True) -> tuple[Any, ...]:
 
     placeholder = BUSY_PLACEHOLDER if answering else IDLE_PLACEHOLDER
     idle = gr.update(interactive=not answering)
-    text = {"value": ""} if clear else {}
+    text: dict[str, Any] = {"value": ""} if clear else {}
     return (gr.update(**text, interactive=not answering, placeholder=placeholder), idle,
             gr.update(interactive=answering), idle, idle)  # fmt: skip
 
@@ -116,7 +116,7 @@ def remember_conversation(app: Any, chat: Any, turns: Any) -> Any:
     import gradio as gr
 
     saved = gr.BrowserState([[], []], storage_key="newsdesk-conversation")
-    restored = app.load(restore, [saved, chat, turns], [chat, turns], api_name=False)
+    restored = app.load(restore, [saved, chat, turns], [chat, turns], api_visibility="private")
     chat.change(lambda history, convo: [history or [], convo or []], [chat, turns], [saved],
-                trigger_mode="always_last", api_name=False)  # fmt: skip - the last state is the one to keep
+                trigger_mode="always_last", api_visibility="private")  # fmt: skip - the last state is the one to keep
     return restored

@@ -187,13 +187,13 @@ def corpus_tab(corpus: Corpus) -> Any:
     timer = gr.Timer(WATCH_MINUTES * 60, active=False)
     status = gr.Markdown("", elem_id="nd-corpus-status")
     listing = [stats, table, doomed]
-    gr.Button("Refresh", size="sm").click(lambda q: choosing(*corpus.refresh(q)), [search], listing, api_name=False)
-    search.change(narrowing, [search], listing, api_name=False)
+    gr.Button("Refresh", size="sm").click(lambda q: choosing(*corpus.refresh(q)), [search], listing, api_visibility="private")
+    search.change(narrowing, [search], listing, api_visibility="private")
     removed = remove.click(lambda d, q: choosing(*corpus.delete(d, q)), [doomed, search], [status, *listing],
-                           concurrency_limit=1, api_name=False)  # fmt: skip
+                           concurrency_limit=1, api_visibility="private")  # fmt: skip
     added = add.click(ingest, [upload], [status, *listing], concurrency_limit=1, api_name="ingest")
-    fetched = fetch_button.click(fetch, [urls], [status, *listing], concurrency_limit=1, api_name=False)
-    keep.change(lambda on: gr.Timer(active=bool(on)), [keep], [timer], api_name=False)
+    fetched = fetch_button.click(fetch, [urls], [status, *listing], concurrency_limit=1, api_visibility="private")
+    keep.change(lambda on: gr.Timer(active=bool(on)), [keep], [timer], api_visibility="private")
     polled = timer.tick(lambda u: choosing(*corpus.ingest_urls(u)), [urls], [status, *listing], concurrency_limit=1,
-                        api_name=False)  # fmt: skip
+                        api_visibility="private")  # fmt: skip
     return added, removed, fetched, polled

@@ -104,19 +104,19 @@ def sources_html(answer: Answer | None, sources: list[Source] | None = None) -> 
             quotes.setdefault(c.n, []).append(c.quote)
     cited = {c.n for c in answer.citations} if answer else set()
     parts = ['<div class="nd-sources">', timeline_svg(sources, answer)]
-    for s in sorted(sources, key=lambda s: (s.n not in cited, s.n)):
-        url = _safe_url(s.url)
-        title = html.escape(s.title or "(untitled)")
+    for src in sorted(sources, key=lambda x: (x.n not in cited, x.n)):
+        url = _safe_url(src.url)
+        title = html.escape(src.title or "(untitled)")
         title_html = f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">{title}</a>' if url else title
-        meta = " · ".join(html.escape(x) for x in (s.outlet or "unknown outlet", s.published or "undated"))
-        if s.also:  # a syndicated story, stored once: the other outlets that carried it
-            meta += f" · also published by {html.escape(s.also)}"
-        badge = "cited" if s.n in cited else "read, not cited"
-        text = " ".join(s.sentences) if s.sentences else s.passage
+        meta = " · ".join(html.escape(x) for x in (src.outlet or "unknown outlet", src.published or "undated"))
+        if src.also:  # a syndicated story, stored once: the other outlets that carried it
+            meta += f" · also published by {html.escape(src.also)}"
+        badge = "cited" if src.n in cited else "read, not cited"
+        text = " ".join(src.sentences) if src.sentences else src.passage
         parts.append(
-            f'<div class="nd-source" id="src-{s.n}"><div class="nd-head"><b>[{s.n}]</b> {title_html}</div>'
+            f'<div class="nd-source" id="src-{src.n}"><div class="nd-head"><b>[{src.n}]</b> {title_html}</div>'
             f'<div class="nd-meta">{meta} · <span class="nd-badge">{badge}</span></div>'
-            f'<div class="nd-passage">{_highlight(text, quotes.get(s.n, []))}</div></div>'
+            f'<div class="nd-passage">{_highlight(text, quotes.get(src.n, []))}</div></div>'
         )
     parts.append("</div>")
     return "".join(parts)

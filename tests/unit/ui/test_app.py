@@ -26,6 +26,13 @@ def test_build_app_with_a_fake_pipeline(seeded_fake_pipeline) -> None:  # type: 
     assert app is not None and app.title == "Newsdesk"
 
 
+def test_only_asking_and_adding_articles_are_callable_endpoints(seeded_fake_pipeline) -> None:  # type: ignore[no-untyped-def]
+    # Deleting articles, fetching links or the watch timer stay in the page: not a client's to call.
+    fns = build_app(seeded_fake_pipeline).fns.values()
+    assert {f.api_name for f in fns if f.api_visibility == "public"} == {"ask", "ingest"}
+    assert {f.api_name for f in fns if f.api_visibility == "undocumented"} <= {"load_example"}  # Gradio's examples
+
+
 def test_an_empty_store_gets_the_seeds_and_a_missing_seeds_folder_starts_empty(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     from rag.pipeline import Pipeline
 
