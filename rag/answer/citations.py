@@ -21,6 +21,7 @@ from rag.text.terms import terms
 from rag.types import AnswerSentence, Source
 
 _MARKER = re.compile(r"\[(?:sources?\s*)?(\d{1,2}(?:\s*[,;]\s*(?:sources?\s*)?\d{1,2})*)\]", re.IGNORECASE)
+_MARKER_NUMBER = re.compile(r"\d{1,2}")  # one source number inside a marker
 _LEADING_MARKERS = re.compile(r"^(\s*\[[^\]]{1,20}\])+\s*")
 _OPEN_MARKER_CHARS = 24  # "[Source 1, Source 2]": longer, and a "[" was not a marker
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(?![\w])")
@@ -35,7 +36,7 @@ def parse_markers(text: str) -> list[int]:
     """
     out: list[int] = []
     for m in _MARKER.finditer(text):
-        for num in re.findall(r"\d{1,2}", m.group(1)):
+        for num in _MARKER_NUMBER.findall(m.group(1)):
             if int(num) not in out:
                 out.append(int(num))
     return out
@@ -49,7 +50,7 @@ def renumber_markers(text: str, aliases: dict[int, int]) -> str:
     """
     if not aliases:
         return text
-    return _MARKER.sub(lambda m: re.sub(r"\d{1,2}", lambda d: str(aliases.get(int(d.group()), d.group())), m.group()), text)
+    return _MARKER.sub(lambda m: _MARKER_NUMBER.sub(lambda d: str(aliases.get(int(d.group()), d.group())), m.group()), text)
 
 
 def release_markers(text: str, aliases: dict[int, int]) -> tuple[str, str]:
@@ -59,8 +60,10 @@ def release_markers(text: str, aliases: dict[int, int]) -> tuple[str, str]:
     >>> release_markers("Sixteen [3]. Also [", {3: 1})
     ('Sixteen [1]. Also ', '[')
     """
+    if not aliases:  # nothing folded (nearly every answer): shown as written
+        return text, ""
     cut = text.rfind("[")
-    if not aliases or cut < 0 or "]" in text[cut:] or len(text) - cut > _OPEN_MARKER_CHARS:
+    if cut < 0 or "]" in text[cut:] or len(text) - cut > _OPEN_MARKER_CHARS:
         cut = len(text)
     return renumber_markers(text[:cut], aliases), text[cut:]
 

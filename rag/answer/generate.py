@@ -130,8 +130,8 @@ def stream_draft(draft: Draft, llm: ChatModel, messages: list[Message], g: Gener
                 yield Token(shown)
         if ev.finish_reason:
             draft.finish, draft.prompt_tokens, draft.completion_tokens = ev.finish_reason, ev.prompt_tokens, ev.completion_tokens
-    if held:
-        yield Token(renumber_markers(held, aliases))
+    if held:  # a "[" the stream ended inside: no marker to renumber
+        yield Token(held)
 
 
 def check_draft(draft: Draft, question: str, context: Context, similarity: Similarity | None, s: CheckSettings) -> None:
