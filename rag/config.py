@@ -66,6 +66,9 @@ class LLMSettings(EndpointSettings):
     flash_attn: bool = Field(True, description="llama.cpp flash attention for the local model (faster prompt processing).")
     max_tokens: int = Field(160, ge=16, le=4096, description="Longest answer, in tokens.")
     temperature: float = Field(0.0, ge=0.0, le=2.0, description="Sampling temperature; 0 answers the same way every time.")
+    stop_after_supported: bool = Field(True, description=(
+        "Stop the model once its answer has a sentence the citation check keeps: what it would "
+        "write next is seldom kept, and costs decoding time."))
     yes_no_threshold: float | None = Field(None, description=(
         "Yes/No questions, where the model's first-token odds are read: 'Yes' when log P(Yes) - log P(No) "
         "exceeds this. Empty: calibrated per bundled model (`newsdesk eval calibrate --model-judgement`), else 0."))

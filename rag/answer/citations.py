@@ -16,7 +16,7 @@ import numpy as np
 
 from rag.config import CheckSettings
 from rag.text.names import NUMBER_WORDS, claim_names, name_found
-from rag.text.sentences import split_sentences
+from rag.text.sentences import sentence_spans, split_sentences
 from rag.text.terms import terms
 from rag.types import AnswerSentence, Source
 
@@ -92,6 +92,26 @@ def split_cited_sentences(text: str) -> list[tuple[str, list[int]]]:
             continue
         out.append((clean, parse_markers(raw)))
     return out
+
+
+def settled_sentences(text: str) -> str:
+    """The whole sentences of an answer still being written: everything before the sentence
+    begun last, with the markers written after its full stop ("... held. [1]"). Empty until a
+    second sentence has begun.
+
+    >>> settled_sentences("Sixteen settlements were hit. [1] Bakh")
+    'Sixteen settlements were hit. [1]'
+    >>> settled_sentences("Sixteen settlements were hit. [1"), settled_sentences("Sixteen [1]. [2]")
+    ('', '')
+    """
+    spans = sentence_spans(text)
+    if len(spans) < 2:
+        return ""
+    begun = text[spans[-1][0] :]
+    rest = _LEADING_MARKERS.sub("", begun) if _LEADING_MARKERS.match(begun) else begun
+    if not rest or rest.startswith("[") or not re.search(r"\w", rest):  # only markers so far
+        return ""
+    return text[: len(text) - len(rest)].rstrip()
 
 
 def numbers_in(text: str) -> set[str]:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import cast
 
 from rag.answer import prompts
-from rag.answer.citations import CitationChecker, Similarity, release_markers, renumber_markers
+from rag.answer.citations import CitationChecker, Similarity, release_markers, renumber_markers, settled_sentences
 from rag.answer.compose import Draft, compose, make_answer
 from rag.answer.context import Context
 from rag.answer.refusal import Evidence, RefusalPolicy
@@ -84,6 +84,7 @@ class Generation:
     temperature: float
     yes_no_threshold: float | None
     check: CheckSettings
+    stop_after_supported: bool = False
 
 
 def read_first_token(draft: Draft, llm: ChatModel, messages: list[Message], yes_no: bool, g: Generation) -> None:
@@ -104,27 +105,44 @@ def read_first_token(draft: Draft, llm: ChatModel, messages: list[Message], yes_
         draft.verdict = "Yes" if draft.logodds > g.yes_no_threshold else "No"
 
 
+def prompt_size(llm: ChatModel, messages: list[Message], opening: str) -> int:
+    """Prompt tokens of a stream stopped before the model reported them: each message with its
+    chat-template markers (five tokens in ChatML), the reply's own three, and its forced opening."""
+    return sum(llm.count_tokens(m["content"]) + 5 for m in messages) + 3 + (llm.count_tokens(opening) if opening else 0)
+
+
 def stream_draft(draft: Draft, llm: ChatModel, messages: list[Message], g: Generation,
-                 timings: dict[str, float], started: float, aliases: dict[int, int]) -> Iterator[Token]:  # fmt: skip
+                 timings: dict[str, float], started: float, aliases: dict[int, int],
+                 stop: Callable[[str], bool] | None = None) -> Iterator[Token]:  # fmt: skip
     """Stream the model's tokens into `draft`, after its verdict when one was decided; once
     the model is to answer, "NOT FOUND" is no longer a reply it can start. What is shown
-    carries the answer's source numbers (`aliases`); `draft.raw` keeps the model's own."""
+    carries the answer's source numbers (`aliases`); `draft.raw` keeps the model's own.
+    `stop(sentences)`, asked each time a sentence is complete: True ends the answer there."""
     events: Iterator[LLMEvent]
+    opening = ""
     draft.streamed = True
     if draft.not_found_logodds is not None:
         if draft.verdict:
-            draft.raw = draft.verdict + ","
+            draft.raw = opening = draft.verdict + ","
             timings["first_token"] = time.perf_counter() - started
             yield Token(draft.raw)
         events = cast(LogitModel, llm).stream_after(messages, draft.raw, max_tokens=g.max_tokens,
                                                     temperature=g.temperature, banned=(prompts.NOT_FOUND_WORD,))  # fmt: skip
     else:
         events = llm.stream(messages, max_tokens=g.max_tokens, temperature=g.temperature)
-    held = ""
+    held, settled, pieces = "", "", 0
     for ev in events:
         if ev.text:
             timings.setdefault("first_token", time.perf_counter() - started)
             draft.raw += ev.text
+            pieces += 1
+            if stop and (done := settled_sentences(draft.raw)) != settled:
+                settled = done
+                if stop(done):
+                    draft.raw, draft.finish, held = done, "stop", ""
+                    draft.prompt_tokens, draft.completion_tokens = prompt_size(llm, messages, opening), pieces
+                    getattr(events, "close", lambda: None)()  # frees the model now
+                    break
             shown, held = release_markers(held + ev.text, aliases)
             if shown:
                 yield Token(shown)
@@ -141,6 +159,20 @@ def check_draft(draft: Draft, question: str, context: Context, similarity: Simil
     draft.checked = checker.check(text, {src.n: src for src in context.sources})
     if draft.finish == "length" and draft.checked and not _ENDS_SENTENCE.search(draft.raw):
         draft.checked = draft.checked[:-1] or draft.checked
+
+
+def verify(draft: Draft, evidence: Evidence, asked: str, context: Context, similarity: Similarity | None,
+           g: Generation, policy: RefusalPolicy) -> str | None:  # fmt: skip
+    """The policy's reason to refuse what the model wrote (None: answer it), after the citation
+    check has filled `draft.checked`. A follow-up is checked against the question as resolved
+    and put to the model ("his" -> "Josh Allen's"): the conversation's subject, restated, is not
+    a new claim."""
+    evidence.raw, evidence.verdict = draft.raw, draft.verdict
+    if why := policy.reason("draft", evidence):
+        return why
+    check_draft(draft, asked, context, similarity, g.check)
+    evidence.checked = draft.checked
+    return policy.reason("checked", evidence)
 
 
 def judge(asked: str, evidence: Evidence, system: str, llm: ChatModel, g: Generation, policy: RefusalPolicy,
@@ -182,16 +214,19 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
         timings["total"] = time.perf_counter() - started
         yield make_answer(question, context, timings, refusal=why, draft=draft)
         return
-    yield from stream_draft(draft, llm, messages, g, timings, started, context.aliases)
+    stop = None
+    if g.stop_after_supported:
+
+        def stop(sentences: str) -> bool:
+            """Whether the answer so far would be given as it stands: what the model writes after
+            its first kept sentence is mostly removed, and each token costs time."""
+            trial = Draft(raw=sentences, finish="stop", verdict=draft.verdict)
+            return not verify(trial, replace(evidence), asked, context, similarity, g, policy) and bool(trial.supported)
+
+    yield from stream_draft(draft, llm, messages, g, timings, started, context.aliases, stop)
     timings["generate"] = time.perf_counter() - t_gen
     t_check = time.perf_counter()
-    evidence.raw, evidence.verdict = draft.raw, draft.verdict
-    if not (why := policy.reason("draft", evidence)):
-        # A follow-up is checked against the question as resolved and put to the model ("his" ->
-        # "Josh Allen's"): the conversation's subject, restated, is not a new claim.
-        check_draft(draft, asked, context, similarity, g.check)
-        evidence.checked = draft.checked
-        why = policy.reason("checked", evidence)
+    why = verify(draft, evidence, asked, context, similarity, g, policy)
     timings["check"] = time.perf_counter() - t_check
     timings["total"] = time.perf_counter() - started
     if why:

@@ -96,18 +96,18 @@ class OpenAIChatModel:
         import openai
 
         try:
-            stream = self._client.chat.completions.create(
-                model=self.name, messages=_params(messages), max_tokens=max_tokens, temperature=temperature,
-                stream=True, stream_options={"include_usage": True},
-            )  # fmt: skip
             finish: str | None = None
             usage = None
-            for part in stream:
-                usage = getattr(part, "usage", None) or usage
-                choice = part.choices[0] if part.choices else None
-                if choice and choice.delta and choice.delta.content:
-                    yield LLMEvent(text=choice.delta.content)
-                finish = (choice.finish_reason if choice else None) or finish
+            with self._client.chat.completions.create(
+                model=self.name, messages=_params(messages), max_tokens=max_tokens, temperature=temperature,
+                stream=True, stream_options={"include_usage": True},
+            ) as stream:  # a caller that stops reading closes the response: the server stops writing  # fmt: skip
+                for part in stream:
+                    usage = getattr(part, "usage", None) or usage
+                    choice = part.choices[0] if part.choices else None
+                    if choice and choice.delta and choice.delta.content:
+                        yield LLMEvent(text=choice.delta.content)
+                    finish = (choice.finish_reason if choice else None) or finish
             if finish:
                 yield LLMEvent(finish_reason=finish, prompt_tokens=getattr(usage, "prompt_tokens", None),
                                completion_tokens=getattr(usage, "completion_tokens", None))  # fmt: skip

@@ -28,10 +28,52 @@ def test_markers_to_unknown_sources_are_dropped(seeded_with) -> None:  # type: i
 
 
 def test_invented_number_is_removed_and_reported(seeded_with) -> None:  # type: ignore[no-untyped-def]
-    llm = QueueModel("16 settlements had been bombarded near Bakhmut [1]. About 400 tanks were destroyed there [1].")
+    llm = QueueModel("About 400 tanks were destroyed near Bakhmut [1]. 16 settlements had been bombarded near Bakhmut [1].")
     ans = seeded_with(llm).ask(Q)
-    assert "400" not in ans.text and ans.removed == ["About 400 tanks were destroyed there."]
+    assert "400" not in ans.text and ans.removed == ["About 400 tanks were destroyed near Bakhmut."]
     assert any("400" in s.reason for s in ans.sentences if not s.supported)
+    assert ans.text.startswith("16 settlements")
+
+
+class CountingModel(QueueModel):
+    """Counts the pieces the answer stage reads and whether it closed the stream."""
+
+    def __init__(self, *replies: str):
+        super().__init__(*replies)
+        self.read, self.closed = 0, False
+
+    def stream(self, messages, max_tokens, temperature):  # type: ignore[no-untyped-def]
+        self.read, self.closed = 0, False  # per answer
+        try:
+            for ev in super().stream(messages, max_tokens, temperature):
+                self.read += bool(ev.text)
+                yield ev
+        except GeneratorExit:
+            self.closed = True
+            raise
+
+
+TWO_SUPPORTED = "16 settlements had been bombarded near Bakhmut [1]. About 400 tanks were destroyed there [1]. Fine."
+
+
+def test_the_model_stops_once_its_answer_has_a_kept_sentence(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    llm = CountingModel(TWO_SUPPORTED)
+    pipe = seeded_with(llm)
+    streamed = "".join(e.text for e in pipe.stream(Q) if isinstance(e, Token))
+    ans = pipe.ask(Q)
+    assert ans.text.startswith("16 settlements") and "400" not in ans.text and ans.removed == []
+    assert llm.closed and llm.read < len(TWO_SUPPORTED) // 8  # the tanks sentence was never read to its end
+    assert ans.completion_tokens == llm.read and not ans.incomplete and ans.prompt_tokens
+    assert "tanks were destroyed there" not in streamed
+
+
+def test_without_the_stop_the_model_writes_on_and_the_check_removes(seeded_with, seeded_settings) -> None:  # type: ignore[no-untyped-def]
+    from rag.pipeline import Pipeline
+
+    llm = CountingModel(TWO_SUPPORTED)
+    settings = seeded_settings.model_copy(update={"llm": seeded_settings.llm.model_copy(update={"stop_after_supported": False})})
+    ans = Pipeline(settings, llm=llm).ask(Q)
+    assert ans.removed == ["About 400 tanks were destroyed there.", "Fine."] and not llm.closed
 
 
 def test_fabricated_answer_becomes_a_refusal(seeded_with) -> None:  # type: ignore[no-untyped-def]
@@ -142,3 +184,11 @@ def test_a_second_look_must_be_surer_than_the_first(seeded_settings) -> None:  #
 def test_without_a_second_look_the_judgement_refuses(seeded_settings) -> None:  # type: ignore[no-untyped-def]
     llm, ans = _second_look(seeded_settings, 0)
     assert len(llm.judged) == 1 and ans.refused and "judges" in ans.refusal_reason and llm.calls == []
+
+
+def test_no_stop_where_the_answer_so_far_would_be_refused(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    # Its first sentence, uncited and saying "does not say", would read as the model declining;
+    # the marker comes only at the end, so the model must be let write on to it.
+    llm = CountingModel("16 settlements had been bombarded near Bakhmut, the report does not say more. Sixteen, it said. [1]")
+    ans = seeded_with(llm).ask(Q)
+    assert not ans.refused and ans.text.startswith("16 settlements") and not llm.closed
