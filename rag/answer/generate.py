@@ -215,7 +215,8 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
         yield make_answer(question, context, timings, refusal=why, draft=draft)
         return
     stop = None
-    if g.stop_after_supported:
+    # Not for a follow-up put with the earlier question: the model often answers that one first.
+    if g.stop_after_supported and asked == question:
 
         def stop(sentences: str) -> bool:
             """Whether the answer so far would be given as it stands: what the model writes after

@@ -192,3 +192,12 @@ def test_no_stop_where_the_answer_so_far_would_be_refused(seeded_with) -> None: 
     llm = CountingModel("16 settlements had been bombarded near Bakhmut, the report does not say more. Sixteen, it said. [1]")
     ans = seeded_with(llm).ask(Q)
     assert not ans.refused and ans.text.startswith("16 settlements") and not llm.closed
+
+
+def test_a_follow_up_is_not_stopped_at_its_first_kept_sentence(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    # Put to the model with the earlier question, it often answers that one first.
+    llm = CountingModel(TWO_SUPPORTED)
+    pipe = seeded_with(llm)
+    ans = pipe.ask("And what about the tanks?", history=[(Q, "16 settlements were bombarded near Bakhmut [1].")])
+    assert llm.calls and llm.calls[-1][-1]["content"] != Q and not llm.closed
+    assert ans.completion_tokens == llm.read
