@@ -77,13 +77,15 @@ class JudgingModel(QueueModel):
         super().__init__(reply)
         self.judged: list[list[Message]] = []
         self.not_found_p = not_found_p
+        self.avoided: list[Callable[[str], bool] | None] = []  # the opening guard of each answer
 
     def first_token_logprobs(self, messages: list[Message], words: list[str]) -> dict[str, float]:
         self.judged.append(messages)
         return {"Yes": math.log(0.3), "No": math.log(0.2), "NOT": math.log(self.not_found_p)}
 
     def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float,
-                     banned: tuple[str, ...] = ()) -> Iterator[LLMEvent]:  # fmt: skip
+                     banned: tuple[str, ...] = (), avoid: Callable[[str], bool] | None = None) -> Iterator[LLMEvent]:  # fmt: skip
+        self.avoided.append(avoid)
         return self.stream(messages, max_tokens, temperature)
 
 

@@ -46,8 +46,9 @@ class LogitModel(ChatModel, Protocol):
         """log P(the answer's first token is the first token of each word); None when unknown."""
 
     def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float,
-                     banned: tuple[str, ...] = ()) -> Iterator[LLMEvent]:  # fmt: skip
-        """The answer after `prefix`, never starting a word with the first token of a banned one."""
+                     banned: tuple[str, ...] = (), avoid: Callable[[str], bool] | None = None) -> Iterator[LLMEvent]:  # fmt: skip
+        """The answer after `prefix`, never starting a word with the first token of a banned one,
+        nor (where the provider chooses tokens itself) beginning as `avoid` rejects."""
 
 
 def locked_stream(lock: threading.Lock, produce: Callable[[], Iterator[LLMEvent]], idle_s: float = 30.0) -> Iterator[LLMEvent]:

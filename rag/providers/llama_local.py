@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -113,15 +113,45 @@ class LocalLlamaModel:
             raise ModelUnavailable(f"the local model rejected the prompt: {exc}") from None
 
     def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float,
-                     banned: tuple[str, ...] = ()) -> Iterator[LLMEvent]:  # fmt: skip
+                     banned: tuple[str, ...] = (), avoid: Callable[[str], bool] | None = None) -> Iterator[LLMEvent]:  # fmt: skip
         """Stream the answer's continuation after `prefix` (the prompt's KV cache is reused);
-        the first token of each banned word is never chosen."""
+        the first token of each banned word is never chosen, nor an opening `avoid` rejects."""
         prompt = self._format(messages) + prefix
         sampling = self._sampling(max_tokens, temperature)
-        if banned:
-            sampling["logit_bias"] = {self._first_token(w): -100.0 for w in banned}
+        ban = [self._first_token(w) for w in banned]
+        if avoid:
+            # Not logit_bias next to it: llama-cpp-python 0.3.36 then drops both processors
+            # (`logits_processor = logits_processor.extend(...)`, which is None), so the guard bans too.
+            from llama_cpp import LogitsProcessorList
+
+            sampling["logits_processor"] = LogitsProcessorList([self._opening_guard(prefix, avoid, ban)])
+        elif ban:
+            sampling["logit_bias"] = {t: -100.0 for t in ban}
         return locked_stream(self._lock, lambda: self._events(
             cast(Iterator[Any], self._llm.create_completion(prompt, stream=True, stop=["<|im_end|>"], **sampling)), chat=False))  # fmt: skip
+
+    def _opening_guard(self, prefix: str, avoid: Callable[[str], bool], ban: list[int],
+                       window: int = 6, tries: int = 8) -> Any:  # fmt: skip
+        """A logits processor: the `ban` tokens are never chosen, and for the answer's first
+        `window` tokens, while the likeliest token would make an opening that `avoid` rejects,
+        it is ruled out and the next one is tried."""
+        import numpy as np
+
+        start: list[int] = []
+
+        def guard(ids: Any, scores: Any) -> Any:
+            if not start:  # the first call: what came before is the prompt
+                start.append(len(ids))
+            scores[ban] = -1e30
+            made = [int(t) for t in ids[start[0]:]]
+            for _ in range(tries if len(made) < window else 0):
+                best = int(np.argmax(scores))
+                if not avoid(prefix + self._llm.detokenize(made + [best]).decode("utf-8", "ignore")):
+                    break
+                scores[best] = -1e30
+            return scores
+
+        return guard
 
     def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[LLMEvent]:
         sampling = self._sampling(max_tokens, temperature)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, cast
 
 from rag.config import LLMSettings
@@ -80,9 +80,9 @@ class OpenAIChatModel:
         return word_logprobs({t.token: t.logprob for t in content[0].top_logprobs}, words)
 
     def stream_after(self, messages: list[Message], prefix: str, max_tokens: int, temperature: float,
-                     banned: tuple[str, ...] = ()) -> Iterator[LLMEvent]:  # fmt: skip
+                     banned: tuple[str, ...] = (), avoid: Callable[[str], bool] | None = None) -> Iterator[LLMEvent]:  # fmt: skip
         """The answer after `prefix`, asked for in words: a chat API continues no chosen text and
-        bans no token it is not given the id of. The model, which has been judged to answer, is
+        bans no token it is not given the id of (nor can it be kept from an opening: `avoid` is not used). The model, which has been judged to answer, is
         told the word its answer begins with (its own opening Yes/No is then replaced by
         `prefix`, which the caller has already shown), or else the words it must not begin with."""
         asks = [BEGIN_WITH.format(prefix=prefix)] if prefix else [f"Do not begin your answer with {w}." for w in banned]
