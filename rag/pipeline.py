@@ -190,7 +190,8 @@ class Pipeline:
     def _generation(self, temperature: float | None) -> Generation:
         s = self.settings
         temp = s.llm.temperature if temperature is None else max(0.0, min(float(temperature), 1.0))
-        return Generation(s.llm.max_tokens, temp, s.llm.verdict_threshold(), s.check, s.llm.stop_after_supported)
+        return Generation(s.llm.max_tokens, temp, s.llm.verdict_threshold(), s.check, s.llm.stop_after_supported,
+                          s.llm.guard_opening)
 
     def stream(self, question: str, *, top_k: int | None = None, filters: Filters | None = None,
                history: list[tuple[str, str]] | None = None, temperature: float | None = None) -> Iterator[Event]:  # fmt: skip

@@ -18,6 +18,7 @@ from rag.answer import prompts
 from rag.answer.citations import CitationChecker, Similarity, release_markers, renumber_markers, settled_sentences
 from rag.answer.compose import Draft, compose, make_answer
 from rag.answer.context import Context
+from rag.answer.opening import opening_guard
 from rag.answer.refusal import Evidence, RefusalPolicy
 from rag.answer.safety import clean_answer
 from rag.config import CheckSettings
@@ -85,6 +86,7 @@ class Generation:
     yes_no_threshold: float | None
     check: CheckSettings
     stop_after_supported: bool = False
+    guard_opening: bool = False  # an answer to who/which may not begin with the question's words
 
 
 def read_first_token(draft: Draft, llm: ChatModel, messages: list[Message], yes_no: bool, g: Generation) -> None:
@@ -113,11 +115,12 @@ def prompt_size(llm: ChatModel, messages: list[Message], opening: str) -> int:
 
 def stream_draft(draft: Draft, llm: ChatModel, messages: list[Message], g: Generation,
                  timings: dict[str, float], started: float, aliases: dict[int, int],
-                 stop: Callable[[str], bool] | None = None) -> Iterator[Token]:  # fmt: skip
+                 stop: Callable[[str], bool] | None = None, avoid: Callable[[str], bool] | None = None) -> Iterator[Token]:  # fmt: skip
     """Stream the model's tokens into `draft`, after its verdict when one was decided; once
-    the model is to answer, "NOT FOUND" is no longer a reply it can start. What is shown
-    carries the answer's source numbers (`aliases`); `draft.raw` keeps the model's own.
-    `stop(sentences)`, asked each time a sentence is complete: True ends the answer there."""
+    the model is to answer, "NOT FOUND" is no longer a reply it can start, nor an opening that
+    `avoid` rejects. What is shown carries the answer's source numbers (`aliases`); `draft.raw`
+    keeps the model's own. `stop(sentences)`, asked each time a sentence is complete: True ends
+    the answer there."""
     events: Iterator[LLMEvent]
     opening = ""
     draft.streamed = True
@@ -127,7 +130,7 @@ def stream_draft(draft: Draft, llm: ChatModel, messages: list[Message], g: Gener
             timings["first_token"] = time.perf_counter() - started
             yield Token(draft.raw)
         events = cast(LogitModel, llm).stream_after(messages, draft.raw, max_tokens=g.max_tokens,
-                                                    temperature=g.temperature, banned=(prompts.NOT_FOUND_WORD,))  # fmt: skip
+                                                    temperature=g.temperature, banned=(prompts.NOT_FOUND_WORD,), avoid=avoid)  # fmt: skip
     else:
         events = llm.stream(messages, max_tokens=g.max_tokens, temperature=g.temperature)
     held, settled, pieces = "", "", 0
@@ -224,7 +227,9 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
             trial = Draft(raw=sentences, finish="stop", verdict=draft.verdict)
             return not verify(trial, replace(evidence), asked, context, similarity, g, policy) and bool(trial.supported)
 
-    yield from stream_draft(draft, llm, messages, g, timings, started, context.aliases, stop)
+    # Nor for a follow-up: there the earlier question's subject is the natural opening ("Amo is launching ...").
+    avoid = opening_guard(question) if g.guard_opening and not yes_no and asked == question else None
+    yield from stream_draft(draft, llm, messages, g, timings, started, context.aliases, stop, avoid)
     timings["generate"] = time.perf_counter() - t_gen
     t_check = time.perf_counter()
     why = verify(draft, evidence, asked, context, similarity, g, policy)

@@ -201,3 +201,28 @@ def test_a_follow_up_is_not_stopped_at_its_first_kept_sentence(seeded_with) -> N
     ans = pipe.ask("And what about the tanks?", history=[(Q, "16 settlements were bombarded near Bakhmut [1].")])
     assert llm.calls and llm.calls[-1][-1]["content"] != Q and not llm.closed
     assert ans.completion_tokens == llm.read
+
+
+def test_an_answer_to_who_is_kept_from_the_questions_own_words(judged_with) -> None:  # type: ignore[no-untyped-def]
+    llm = JudgingModel("Stoltenberg said 16 settlements had been bombarded near Bakhmut [1].", not_found_p=0.01)
+    pipe = judged_with(llm)
+    pipe.ask("Who said that 16 settlements near Bakhmut had been bombarded?")
+    pipe.ask(Q)  # not "who" or "which": nothing to keep it from
+    guard, none = llm.avoided
+    assert guard is not None and guard("Bakhmut") and not guard("Stoltenberg") and none is None
+
+
+def test_the_opening_guard_can_be_turned_off(seeded_settings) -> None:  # type: ignore[no-untyped-def]
+    from rag.pipeline import Pipeline
+
+    refusal = seeded_settings.refusal.model_copy(update={"not_found_threshold": 0.0})
+    llm_settings = seeded_settings.llm.model_copy(update={"guard_opening": False})
+    llm = JudgingModel("Stoltenberg said so [1].", not_found_p=0.01)
+    Pipeline(seeded_settings.model_copy(update={"refusal": refusal, "llm": llm_settings}), llm=llm).ask("Who said it?")
+    assert llm.avoided == [None]
+
+
+def test_a_follow_up_may_open_with_the_earlier_questions_subject(judged_with) -> None:  # type: ignore[no-untyped-def]
+    llm = JudgingModel("Stoltenberg said so [1].", not_found_p=0.01)
+    judged_with(llm).ask("Who said that?", history=[(Q, "16 settlements were bombarded near Bakhmut [1].")])
+    assert llm.avoided == [None]

@@ -1,0 +1,69 @@
+"""How an answer to "who" or "which" may not begin: with the question's own words.
+
+Asked who or which thing a set of reports describes, the bundled 1.5B often begins its answer
+with the question instead of an answer: it restates it ("The individual whose trial ...",
+"The player recognized by Sporting News ...") or names what the question itself names
+("Adam Yedidia [1]." asked who persuaded Adam Yedidia; "Polygon [2]." asked which platform
+Polygon mentions). Neither can be the answer. The prompt already tells it to begin with the
+answer itself; where the model's tokens can be chosen (a local model), the decoder is kept
+from such an opening and takes the model's next choice (docs/EVALUATION.md, nineteenth pass).
+Not for a follow-up: there the subject the earlier question named is the natural opening.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rag.text.answer_type import asked_type
+
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_ARTICLES = {"the", "a", "an"}
+_HEADS = _ARTICLES | {"which", "what", "whose"}
+# "What did he say ...?" asks for a statement, not for whom or which thing.
+_IDENTITY = re.compile(r"^\s*(who|whom|whose|which)\b|^\s*what\b(?!\s+(do|does|did|has|have|had|can|could|will|would|"
+                       r"should|shall|may|might|else)\b)", re.IGNORECASE)  # fmt: skip
+
+
+def asks_identity(question: str) -> bool:
+    """Whether the question asks who or which thing (not Yes/No, a number, or a date).
+
+    >>> asks_identity("Who is the individual whose trial began?"), asks_identity("What type of firms set the odds?")
+    (True, True)
+    >>> asks_identity("What did the NATO chief say about jets?"), asks_identity("How many towns were shelled?")
+    (False, False)
+    """
+    return bool(_IDENTITY.match(question)) and not asked_type(question)
+
+
+def copies_question(question: str, opening: str) -> bool:
+    """Whether `opening`, the first words of an answer (its last word perhaps unfinished),
+    begins with the question's own words: its noun after "the", "which" or "what" behind an
+    article ("The individual" for "Who is the individual ...?"), or a name it gives.
+
+    >>> q = "Who persuaded Adam Yedidia to join the venture that Polygon covered, as the individual behind FTX?"
+    >>> [copies_question(q, a) for a in ["The individual", "Adam", "Polygon", "The FTX", "Individual"]]
+    [True, True, True, True, False]
+    >>> [copies_question(q, a) for a in ["Sam Bankman", "The founder", "The", "Ukraine"]]
+    [False, False, False, False]
+    """
+    said = _WORD.findall(opening)
+    if not said:
+        return False
+    first, article = (said[1] if len(said) > 1 else "", True) if said[0].lower() in _ARTICLES else (said[0], False)
+    if not first:
+        return False
+    words = _WORD.findall(question)
+    names = {w for w in words[1:] if w[0].isupper()}
+    if first[0].isupper() and first in names:
+        return True
+    heads = {w.lower() for prev, w in zip(words, words[1:], strict=False) if prev.lower() in _HEADS}
+    return article and first.lower() in heads
+
+
+def opening_guard(question: str) -> Callable[[str], bool] | None:
+    """For a question asked on its own that asks who or which thing, the test an opening must
+    fail (None for any other question)."""
+    if not asks_identity(question):
+        return None
+    return lambda opening: copies_question(question, opening)

@@ -1,0 +1,48 @@
+"""The opening an answer to who/which may not have: the question's own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answer.opening import asks_identity, copies_question, opening_guard
+
+# Dev-split wordings the 1.5B restated or answered with their own names (docs/EVALUATION.md).
+WHO = "Who is the individual that persuaded Adam Yedidia to join his trading venture after leaving Jane Street?"
+WHICH = "Which platform, discussed by Music Business Worldwide, is also mentioned by Polygon?"
+GROUP = "What group of people can bet on team golf events, as reported by Sporting News?"
+
+
+@pytest.mark.parametrize("question", [WHO, WHICH, GROUP, "Whose car was found?", "What position does he play?"])
+def test_who_and_which_questions_ask_for_an_identity(question: str) -> None:
+    assert asks_identity(question)
+
+
+@pytest.mark.parametrize("question", [
+    "What did the NATO chief say about fighter jets?", "What else did he stress?", "How many towns were shelled?",
+    "When did the ministers meet?", "Which year was it founded?", "Did TechCrunch report a merger?",
+])  # fmt: skip
+def test_other_questions_do_not(question: str) -> None:
+    assert not asks_identity(question)
+    assert opening_guard(question) is None
+
+
+@pytest.mark.parametrize(("question", "opening"), [
+    (WHO, "The individual"), (WHO, "The individual that"), (WHO, "Adam"), (WHO, "Adam Yedidia"),
+    (WHICH, "Polygon"), (WHICH, "The platform"), (GROUP, "The group"), (GROUP, "Sporting"),
+])  # fmt: skip
+def test_an_opening_from_the_question_is_caught(question: str, opening: str) -> None:
+    assert copies_question(question, opening)
+
+
+@pytest.mark.parametrize(("question", "opening"), [
+    (WHO, "Sam Bankman-Fried"), (WHO, "The FTX founder"), (WHO, "The"), (WHO, ""), (WHICH, "YouTube [1]"),
+    (GROUP, "Bettors"), ("Which two regions make up the Donbas?", "The Donetsk and Luhansk regions"),
+    ("Where did he meet the defense ministers?", "Brussels"),
+])  # fmt: skip
+def test_an_answer_is_not(question: str, opening: str) -> None:
+    assert not copies_question(question, opening)
+
+
+def test_a_question_on_its_own_is_guarded_against_its_own_names() -> None:
+    guard = opening_guard("Who was sent off in Manchester United's game in Istanbul?")
+    assert guard is not None and guard("Manchester United") and not guard("Eric Cantona")
