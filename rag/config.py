@@ -69,10 +69,11 @@ class LLMSettings(EndpointSettings):
     stop_after_supported: bool = Field(True, description=(
         "Stop the model once its answer has a sentence the citation check keeps: what it would "
         "write next is seldom kept, and costs decoding time."))
-    guard_opening: bool = Field(True, description=(
+    guard_opening: bool = Field(False, description=(
         "A local model's answer to who or which, asked on its own (not a follow-up), may not begin "
         "with the question's own words (a restatement, or a name the question gives): the decoder "
-        "takes the model's next choice."))
+        "takes the model's next choice. Off: it misspelt names the answer rightly began with "
+        "(docs/EVALUATION.md, nineteenth pass)."))
     yes_no_threshold: float | None = Field(None, description=(
         "Yes/No questions, where the model's first-token odds are read: 'Yes' when log P(Yes) - log P(No) "
         "exceeds this. Empty: calibrated per bundled model (`newsdesk eval calibrate --model-judgement`), else 0."))

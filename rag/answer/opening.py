@@ -8,6 +8,8 @@ Polygon mentions). Neither can be the answer. The prompt already tells it to beg
 answer itself; where the model's tokens can be chosen (a local model), the decoder is kept
 from such an opening and takes the model's next choice (docs/EVALUATION.md, nineteenth pass).
 Not for a follow-up: there the subject the earlier question named is the natural opening.
+Off by default (`NEWSDESK_LLM__GUARD_OPENING`): ruling out a name's first token made the model
+spell the name another way ("Stoltenburg"), which the citation check then removed.
 """
 
 from __future__ import annotations

@@ -203,26 +203,32 @@ def test_a_follow_up_is_not_stopped_at_its_first_kept_sentence(seeded_with) -> N
     assert ans.completion_tokens == llm.read
 
 
-def test_an_answer_to_who_is_kept_from_the_questions_own_words(judged_with) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def guarded_with(seeded_settings):  # type: ignore[no-untyped-def]
+    """A pipeline with the opening guard on (off by default: docs/EVALUATION.md, nineteenth pass)."""
+    from rag.pipeline import Pipeline
+
+    refusal = seeded_settings.refusal.model_copy(update={"not_found_threshold": 0.0})
+    llm_settings = seeded_settings.llm.model_copy(update={"guard_opening": True})
+    return lambda llm: Pipeline(seeded_settings.model_copy(update={"refusal": refusal, "llm": llm_settings}), llm=llm)
+
+
+def test_an_answer_to_who_is_kept_from_the_questions_own_words(guarded_with) -> None:  # type: ignore[no-untyped-def]
     llm = JudgingModel("Stoltenberg said 16 settlements had been bombarded near Bakhmut [1].", not_found_p=0.01)
-    pipe = judged_with(llm)
+    pipe = guarded_with(llm)
     pipe.ask("Who said that 16 settlements near Bakhmut had been bombarded?")
     pipe.ask(Q)  # not "who" or "which": nothing to keep it from
     guard, none = llm.avoided
     assert guard is not None and guard("Bakhmut") and not guard("Stoltenberg") and none is None
 
 
-def test_the_opening_guard_can_be_turned_off(seeded_settings) -> None:  # type: ignore[no-untyped-def]
-    from rag.pipeline import Pipeline
-
-    refusal = seeded_settings.refusal.model_copy(update={"not_found_threshold": 0.0})
-    llm_settings = seeded_settings.llm.model_copy(update={"guard_opening": False})
+def test_the_opening_guard_is_off_by_default(judged_with) -> None:  # type: ignore[no-untyped-def]
     llm = JudgingModel("Stoltenberg said so [1].", not_found_p=0.01)
-    Pipeline(seeded_settings.model_copy(update={"refusal": refusal, "llm": llm_settings}), llm=llm).ask("Who said it?")
+    judged_with(llm).ask("Who said it?")
     assert llm.avoided == [None]
 
 
-def test_a_follow_up_may_open_with_the_earlier_questions_subject(judged_with) -> None:  # type: ignore[no-untyped-def]
+def test_a_follow_up_may_open_with_the_earlier_questions_subject(guarded_with) -> None:  # type: ignore[no-untyped-def]
     llm = JudgingModel("Stoltenberg said so [1].", not_found_p=0.01)
-    judged_with(llm).ask("Who said that?", history=[(Q, "16 settlements were bombarded near Bakhmut [1].")])
+    guarded_with(llm).ask("Who said that?", history=[(Q, "16 settlements were bombarded near Bakhmut [1].")])
     assert llm.avoided == [None]
