@@ -14,6 +14,7 @@ spell the name another way ("Stoltenburg"), which the citation check then remove
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -55,12 +56,20 @@ def copies_question(question: str, opening: str) -> bool:
     first, article = (said[1] if len(said) > 1 else "", True) if said[0].lower() in _ARTICLES else (said[0], False)
     if not first:
         return False
-    words = _WORD.findall(question)
-    names = {w for w in words[1:] if w[0].isupper()}
+    names, heads = _marks(question)
     if first[0].isupper() and first in names:
         return True
-    heads = {w.lower() for prev, w in zip(words, words[1:], strict=False) if prev.lower() in _HEADS}
     return article and first.lower() in heads
+
+
+@functools.lru_cache(maxsize=32)
+def _marks(question: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The question's names and its nouns after "the", "which" or "what": read once per
+    question, not once per candidate token the decoder tries."""
+    words = _WORD.findall(question)
+    names = frozenset(w for w in words[1:] if w[0].isupper())
+    heads = frozenset(w.lower() for prev, w in zip(words, words[1:], strict=False) if prev.lower() in _HEADS)
+    return names, heads
 
 
 def opening_guard(question: str) -> Callable[[str], bool] | None:

@@ -143,8 +143,10 @@ class LocalLlamaModel:
             if not start:  # the first call: what came before is the prompt
                 start.append(len(ids))
             scores[ban] = -1e30
+            if len(ids) - start[0] >= window:  # past the opening: only the ban
+                return scores
             made = [int(t) for t in ids[start[0]:]]
-            for _ in range(tries if len(made) < window else 0):
+            for _ in range(tries):
                 best = int(np.argmax(scores))
                 if not avoid(prefix + self._llm.detokenize(made + [best]).decode("utf-8", "ignore")):
                     break

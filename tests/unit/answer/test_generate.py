@@ -131,7 +131,12 @@ def judged_with(seeded_settings):  # type: ignore[no-untyped-def]
     from rag.pipeline import Pipeline
 
     refusal = seeded_settings.refusal.model_copy(update={"not_found_threshold": 0.0})
-    return lambda llm: Pipeline(seeded_settings.model_copy(update={"refusal": refusal}), llm=llm)
+
+    def build(llm, **llm_settings):  # type: ignore[no-untyped-def]
+        llm_part = seeded_settings.llm.model_copy(update=llm_settings)
+        return Pipeline(seeded_settings.model_copy(update={"refusal": refusal, "llm": llm_part}), llm=llm)
+
+    return build
 
 
 def test_a_refusal_the_model_judged_is_not_marked_cut_off(judged_with) -> None:  # type: ignore[no-untyped-def]
@@ -204,13 +209,9 @@ def test_a_follow_up_is_not_stopped_at_its_first_kept_sentence(seeded_with) -> N
 
 
 @pytest.fixture
-def guarded_with(seeded_settings):  # type: ignore[no-untyped-def]
+def guarded_with(judged_with):  # type: ignore[no-untyped-def]
     """A pipeline with the opening guard on (off by default: docs/EVALUATION.md, nineteenth pass)."""
-    from rag.pipeline import Pipeline
-
-    refusal = seeded_settings.refusal.model_copy(update={"not_found_threshold": 0.0})
-    llm_settings = seeded_settings.llm.model_copy(update={"guard_opening": True})
-    return lambda llm: Pipeline(seeded_settings.model_copy(update={"refusal": refusal, "llm": llm_settings}), llm=llm)
+    return lambda llm: judged_with(llm, guard_opening=True)
 
 
 def test_an_answer_to_who_is_kept_from_the_questions_own_words(guarded_with) -> None:  # type: ignore[no-untyped-def]
