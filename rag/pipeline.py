@@ -19,7 +19,7 @@ from rag.answer import prompts
 from rag.answer.citations import Similarity
 from rag.answer.compose import make_answer
 from rag.answer.context import Context, build_context
-from rag.answer.generate import Generation, generate
+from rag.answer.generate import Generation, generate, is_yes_no
 from rag.answer.refusal import Evidence, RefusalPolicy
 from rag.config import MAX_TOP_K, Settings, context_budget, refusal_settings
 from rag.errors import InvalidQuestion, NewsdeskError
@@ -170,10 +170,14 @@ class Pipeline:
                  asked: str | None = None) -> Retrieval:  # fmt: skip
         return self.retriever.retrieve(question, top_k, filters, asked=asked)
 
-    def context_for(self, question: str, retrieval: Retrieval, budget: int | None = None) -> Context:
+    def context_for(self, question: str, retrieval: Retrieval, budget: int | None = None,
+                    yes_no: bool | None = None) -> Context:  # fmt: skip
+        """The sources the model reads; `yes_no`: whether the person asked Yes or No (default:
+        read from `question`), which sets the budget."""
         s = self.settings
+        tokens = budget or context_budget(s, yes_no=is_yes_no(question) if yes_no is None else yes_no)
         return build_context(
-            question, retrieval, self.store.sentence_vectors, budget or context_budget(s), s.context,
+            question, retrieval, self.store.sentence_vectors, tokens, s.context,
             s.retrieval.context_chunks, lexical=self.retriever.view(), embed=self.embedder.embed_documents,
             reserve_tokens=s.context.second_look_tokens if budget is None and self.refusal.second_look() else 0,
         )  # fmt: skip
@@ -205,7 +209,7 @@ class Pipeline:
         asked = f"{prompt_q} {history[-1][0]}" if history and search_q != q else None
         retrieval = self.retrieve(search_q, k, filters, asked=asked)
         t_ctx = time.perf_counter()
-        context = self.context_for(search_q, retrieval)
+        context = self.context_for(search_q, retrieval, yes_no=is_yes_no(q))
         timings = {**retrieval.timings, "context": time.perf_counter() - t_ctx}
         yield Retrieved(retrieval, context)
         evidence = Evidence(q, context, unknown=retrieval.unknown)

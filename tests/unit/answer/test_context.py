@@ -53,3 +53,13 @@ def test_an_article_read_twice_is_one_source_once_read() -> None:
     assert first.folded() is first  # nothing read twice: nothing to fold
     unknown = Context([src(1, "a", ["A2."], []), src(2, "a", ["A7.", "A2."], [])], 9, 0.5, 0.5).folded()
     assert unknown.sources[0].sentences == ["A2.", "A7."] and unknown.sources[0].positions == []
+
+
+def test_a_question_not_asked_yes_or_no_reads_its_own_larger_budget(seeded_settings) -> None:  # type: ignore[no-untyped-def]
+    retrieval = seeded_settings.retrieval.model_copy(update={"context_tokens": 60, "open_context_tokens": 200})
+    pipe = Pipeline(seeded_settings.model_copy(update={"retrieval": retrieval}))
+    asked_yes_no = "Did Bakhmut come under fire?"
+    yes_no = pipe.context_for(asked_yes_no, pipe.retrieve(asked_yes_no))
+    assert yes_no.tokens <= 60 < pipe.context_for(Q, pipe.retrieve(Q)).tokens <= 200
+    # A follow-up's search words are not the question asked: the caller says which kind it was.
+    assert pipe.context_for(Q, pipe.retrieve(Q), yes_no=True).tokens <= 60
