@@ -101,8 +101,8 @@ def render_markdown(summary: dict[str, Any], compare: dict[str, Any] | None) -> 
     md.append(f"- LLM: {meta['llm']}{' (not used: retrieval only)' if meta['retrieval_only'] else ''}; embedding: {meta['embedding']}")
     md.append(f"- chunking: {meta['chunking']}; corpus chunks: {meta.get('chunks')}; overrides: {meta.get('overrides') or 'none'}")
     if meta.get("context_budget"):
-        md.append(f"- sources budget: {meta['context_budget']} tokens ({meta.get('open_context_budget', meta['context_budget'])} "
-                  f"for a question not asked Yes or No); Yes/No threshold: {meta.get('yes_no_threshold')}; "
+        md.append(f"- sources budget: {meta['context_budget']} tokens ({meta.get('multi_part_context_budget', meta['context_budget'])} "
+                  f"for an open question of several clues); Yes/No threshold: {meta.get('yes_no_threshold')}; "
                   f"'NOT FOUND' threshold: {(meta.get('refusal') or {}).get('not_found_threshold')}; "
                   f"second look's: {(meta.get('refusal') or {}).get('second_look_threshold')}")
     md.append("")

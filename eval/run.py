@@ -254,7 +254,7 @@ def run_meta(args: argparse.Namespace, gs: GoldenSet, settings: Settings, overri
         "llm": f"{settings.llm.provider}:{settings.llm.model}", "embedding": settings.embedding.label(),
         "chunking": settings.chunking.model_dump(), "retrieval": settings.retrieval.model_dump(),
         "refusal": refusal_settings(settings).model_dump(), "context_budget": context_budget(settings),
-        "open_context_budget": context_budget(settings, yes_no=False),
+        "multi_part_context_budget": context_budget(settings, multi_part=True),
         "yes_no_threshold": settings.llm.verdict_threshold(), "overrides": recorded(overrides), **extra,
         "machine": machine(), "date": datetime.now().isoformat(timespec="seconds"),
     }  # fmt: skip

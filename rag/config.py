@@ -31,12 +31,12 @@ def default_env_file() -> Path:
 
 
 # Per bundled model: the sources budget that keeps the first token within the latency
-# targets on 2 CPU cores (a larger one for questions not asked Yes or No, whose answer must
-# be among the sources), the Yes/No and NOT FOUND thresholds calibrated with `newsdesk eval
+# targets on 2 CPU cores (a larger one for an open question of several clues, which needs a
+# sentence for each and the one that names the answer), the Yes/No and NOT FOUND thresholds calibrated with `newsdesk eval
 # calibrate`, and the stricter NOT FOUND threshold of a second look (how each was chosen, with
 # the figures: docs/EVALUATION.md).
 BUNDLED_TUNING: dict[str, dict[str, float]] = {
-    "qwen2.5-coder-1.5b": {"context_tokens": 200, "open_context_tokens": 300, "yes_no_threshold": 0.621,
+    "qwen2.5-coder-1.5b": {"context_tokens": 200, "multi_part_context_tokens": 300, "yes_no_threshold": 0.621,
                            "not_found_threshold": 0.08, "second_look_threshold": -1.5},
     "qwen2.5-coder-0.5b": {"context_tokens": 330, "yes_no_threshold": -1.28},
 }
@@ -172,10 +172,13 @@ class RetrievalSettings(BaseModel):
     context_chunks: int = Field(40, ge=1, le=200, description="The context stage selects sentences from this many top chunks.")
     context_tokens: int | None = Field(None, ge=50, le=8000, description=(
         "Tokens of sources the LLM reads: the main latency lever on a CPU. None: the budget measured for the bundled model in use (BUNDLED_TUNING), else 450."))
-    open_context_tokens: int | None = Field(None, ge=50, le=8000, description=(
-        "Tokens of sources for a question that asks for a name, number or fact rather than Yes or No: its answer "
-        "must be among them, where a Yes/No verdict gains nothing from more. None: the budget measured for the "
-        "bundled model (BUNDLED_TUNING) unless context_tokens is set, else context_tokens."))
+    multi_part_context_tokens: int | None = Field(None, ge=50, le=8000, description=(
+        "Tokens of sources for a question not asked Yes or No that combines multi_part_min clues or more "
+        "('Which company, covered by X and Y, did A, B and C?'): the best sentences for each clue come first, and "
+        "the answer must be among the sources too. None: the budget measured for the bundled model "
+        "(BUNDLED_TUNING) unless context_tokens is set, else context_tokens."))
+    multi_part_min: int = Field(3, ge=2, le=20, description=(
+        "Clues (parts split at the question's conjunctions) from which multi_part_context_tokens applies."))
     max_named_outlets: int = Field(4, ge=0, le=20, description="Outlets named in a question that get a search of their own.")
     max_named_dates: int = Field(3, ge=0, le=20, description="Days named in a question that get a search of their own.")
     max_named_months: int = Field(2, ge=0, le=20, description="Months named in a question that get a search of their own.")
@@ -327,16 +330,17 @@ def refusal_settings(settings: Settings) -> RefusalSettings:
                                 "second_look_threshold": second if judged else None})  # fmt: skip
 
 
-def context_budget(settings: Settings, *, yes_no: bool = True) -> int:
-    """Tokens of sources the LLM reads for a Yes/No question or another: the setting, or the
-    budget measured for the model. A budget set for every question holds for open ones too."""
+def context_budget(settings: Settings, *, multi_part: bool = False) -> int:
+    """Tokens of sources the LLM reads: the setting, or the budget measured for the model.
+    `multi_part`: for an open question of several clues. A budget set for every question holds
+    for those too."""
     r, tuned = settings.retrieval, settings.llm.tuning()
-    if not yes_no and r.open_context_tokens is not None:
-        return r.open_context_tokens
+    if multi_part and r.multi_part_context_tokens is not None:
+        return r.multi_part_context_tokens
     if r.context_tokens is not None:
         return r.context_tokens
-    if not yes_no and "open_context_tokens" in tuned:
-        return int(tuned["open_context_tokens"])
+    if multi_part and "multi_part_context_tokens" in tuned:
+        return int(tuned["multi_part_context_tokens"])
     return int(tuned.get("context_tokens", DEFAULT_CONTEXT_TOKENS))
 
 

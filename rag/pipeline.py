@@ -18,7 +18,7 @@ import numpy as np
 from rag.answer import prompts
 from rag.answer.citations import Similarity
 from rag.answer.compose import make_answer
-from rag.answer.context import Context, build_context
+from rag.answer.context import Context, build_context, question_parts
 from rag.answer.generate import Generation, generate, is_yes_no
 from rag.answer.refusal import Evidence, RefusalPolicy
 from rag.config import MAX_TOP_K, Settings, context_budget, refusal_settings
@@ -171,16 +171,24 @@ class Pipeline:
         return self.retriever.retrieve(question, top_k, filters, asked=asked)
 
     def context_for(self, question: str, retrieval: Retrieval, budget: int | None = None,
-                    yes_no: bool | None = None) -> Context:  # fmt: skip
-        """The sources the model reads; `yes_no`: whether the person asked Yes or No (default:
-        read from `question`), which sets the budget."""
+                    asked: str | None = None) -> Context:  # fmt: skip
+        """The sources the model reads for `question` (the search's words); `asked`, the
+        question as the person put it (default: the same), sets the budget: an open question of
+        several clues reads more."""
         s = self.settings
-        tokens = budget or context_budget(s, yes_no=is_yes_no(question) if yes_no is None else yes_no)
+        tokens = budget or context_budget(s, multi_part=self.multi_part(asked or question))
         return build_context(
             question, retrieval, self.store.sentence_vectors, tokens, s.context,
             s.retrieval.context_chunks, lexical=self.retriever.view(), embed=self.embedder.embed_documents,
             reserve_tokens=s.context.second_look_tokens if budget is None and self.refusal.second_look() else 0,
         )  # fmt: skip
+
+    def multi_part(self, question: str) -> bool:
+        """Whether `question` is not asked Yes or No and combines enough clues to read the larger
+        budget: the best sentences for each clue are taken first (`context.part_sentences`), and
+        in 200 tokens they leave no room for the one that names the answer. A Yes/No verdict was
+        no better for more sources (docs/EVALUATION.md)."""
+        return not is_yes_no(question) and len(question_parts(question)) >= self.settings.retrieval.multi_part_min
 
     def _similarity(self) -> Similarity:
         emb = self.embedder
@@ -209,7 +217,7 @@ class Pipeline:
         asked = f"{prompt_q} {history[-1][0]}" if history and search_q != q else None
         retrieval = self.retrieve(search_q, k, filters, asked=asked)
         t_ctx = time.perf_counter()
-        context = self.context_for(search_q, retrieval, yes_no=is_yes_no(q))
+        context = self.context_for(search_q, retrieval, asked=q)
         timings = {**retrieval.timings, "context": time.perf_counter() - t_ctx}
         yield Retrieved(retrieval, context)
         evidence = Evidence(q, context, unknown=retrieval.unknown)

@@ -63,14 +63,14 @@ def test_a_remote_model_judges_only_where_its_logprobs_are_read() -> None:
     assert load_settings(env_file=None, llm=unread).llm.verdict_threshold() is None
 
 
-def test_an_open_question_reads_its_own_budget_unless_one_is_set_for_every_question() -> None:
+def test_an_open_question_of_several_clues_reads_its_own_budget_unless_one_is_set_for_every_question() -> None:
     from rag.config import BUNDLED_TUNING, context_budget
 
     tuned = BUNDLED_TUNING["qwen2.5-coder-1.5b"]
     bundled = load_settings(env_file=None)
-    assert context_budget(bundled) == tuned["context_tokens"]
-    assert context_budget(bundled, yes_no=False) == tuned.get("open_context_tokens", tuned["context_tokens"])
+    assert (context_budget(bundled), context_budget(bundled, multi_part=True)) == (200, 300) == (
+        tuned["context_tokens"], tuned["multi_part_context_tokens"])
     every = load_settings(env_file=None, retrieval={"context_tokens": 450})  # a user's budget holds for all
-    assert context_budget(every) == context_budget(every, yes_no=False) == 450
-    both = load_settings(env_file=None, retrieval={"context_tokens": 150, "open_context_tokens": 500})
-    assert (context_budget(both), context_budget(both, yes_no=False)) == (150, 500)
+    assert context_budget(every) == context_budget(every, multi_part=True) == 450
+    both = load_settings(env_file=None, retrieval={"context_tokens": 150, "multi_part_context_tokens": 500})
+    assert (context_budget(both), context_budget(both, multi_part=True)) == (150, 500)

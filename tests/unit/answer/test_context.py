@@ -55,11 +55,12 @@ def test_an_article_read_twice_is_one_source_once_read() -> None:
     assert unknown.sources[0].sentences == ["A2.", "A7."] and unknown.sources[0].positions == []
 
 
-def test_a_question_not_asked_yes_or_no_reads_its_own_larger_budget(seeded_settings) -> None:  # type: ignore[no-untyped-def]
-    retrieval = seeded_settings.retrieval.model_copy(update={"context_tokens": 60, "open_context_tokens": 200})
+def test_an_open_question_of_several_clues_reads_the_larger_budget(seeded_settings) -> None:  # type: ignore[no-untyped-def]
+    retrieval = seeded_settings.retrieval.model_copy(update={"context_tokens": 60, "multi_part_context_tokens": 200})
     pipe = Pipeline(seeded_settings.model_copy(update={"retrieval": retrieval}))
-    asked_yes_no = "Did Bakhmut come under fire?"
-    yes_no = pipe.context_for(asked_yes_no, pipe.retrieve(asked_yes_no))
-    assert yes_no.tokens <= 60 < pipe.context_for(Q, pipe.retrieve(Q)).tokens <= 200
-    # A follow-up's search words are not the question asked: the caller says which kind it was.
-    assert pipe.context_for(Q, pipe.retrieve(Q), yes_no=True).tokens <= 60
+    clues = "Which city, a prime objective for Russia, came under heavy artillery fire and would give Moscow a foothold?"
+    assert 60 < pipe.context_for(clues, pipe.retrieve(clues)).tokens <= 200
+    for one in (Q, "Did Bakhmut come under fire, and did Russia gain a foothold in the Donetsk region?"):  # one clue; Yes/No
+        assert pipe.context_for(one, pipe.retrieve(one)).tokens <= 60
+    # A follow-up searches with the earlier turn's words: the question the person asked sets the budget.
+    assert pipe.context_for(clues, pipe.retrieve(clues), asked="And the tanks?").tokens <= 60
