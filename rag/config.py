@@ -32,9 +32,9 @@ def default_env_file() -> Path:
 
 # Per bundled model: the sources budget that keeps the first token within the latency
 # targets on 2 CPU cores (a larger one for an open question of several clues, which needs a
-# sentence for each and the one that names the answer), the Yes/No and NOT FOUND thresholds calibrated with `newsdesk eval
-# calibrate`, and the stricter NOT FOUND threshold of a second look (how each was chosen, with
-# the figures: docs/EVALUATION.md).
+# sentence for each and the one that names the answer), the Yes/No and NOT FOUND thresholds
+# calibrated with `newsdesk eval calibrate`, and the stricter NOT FOUND threshold of a second
+# look (how each was chosen, with the figures: docs/EVALUATION.md).
 BUNDLED_TUNING: dict[str, dict[str, float]] = {
     "qwen2.5-coder-1.5b": {"context_tokens": 200, "multi_part_context_tokens": 300, "yes_no_threshold": 0.621,
                            "not_found_threshold": 0.08, "second_look_threshold": -1.5},

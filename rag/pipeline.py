@@ -176,14 +176,14 @@ class Pipeline:
         question as the person put it (default: the same), sets the budget: an open question of
         several clues reads more."""
         s = self.settings
-        tokens = budget or context_budget(s, multi_part=self.multi_part(asked or question))
+        tokens = budget or context_budget(s, multi_part=self._multi_part(asked or question))
         return build_context(
             question, retrieval, self.store.sentence_vectors, tokens, s.context,
             s.retrieval.context_chunks, lexical=self.retriever.view(), embed=self.embedder.embed_documents,
             reserve_tokens=s.context.second_look_tokens if budget is None and self.refusal.second_look() else 0,
         )  # fmt: skip
 
-    def multi_part(self, question: str) -> bool:
+    def _multi_part(self, question: str) -> bool:
         """Whether `question` is not asked Yes or No and combines enough clues to read the larger
         budget: the best sentences for each clue are taken first (`context.part_sentences`), and
         in 200 tokens they leave no room for the one that names the answer. A Yes/No verdict was
