@@ -93,8 +93,8 @@ def _table(rows: list[list[Any]], header: list[str]) -> str:
     return "\n".join(lines)
 
 
-def render_markdown(summary: dict[str, Any], compare: dict[str, Any] | None) -> str:
-    meta, overall, by_type = summary["meta"], summary["overall"], summary["by_type"]
+def _header(meta: dict[str, Any]) -> list[str]:
+    """What ran, on what, with which settings."""
     md = [f"# Evaluation: {meta['set']} ({meta['pipeline']})", ""]
     md.append(f"- {meta['date']} on {meta['machine']}")
     md.append(f"- questions: {meta['questions']}" + (f" (seeded sample, limit {meta['limit']}, seed {meta['seed']})" if meta.get("limit") else ""))
@@ -105,7 +105,12 @@ def render_markdown(summary: dict[str, Any], compare: dict[str, Any] | None) -> 
                   f"for an open question of several clues); Yes/No threshold: {meta.get('yes_no_threshold')}; "
                   f"'NOT FOUND' threshold: {(meta.get('refusal') or {}).get('not_found_threshold')}; "
                   f"second look's: {(meta.get('refusal') or {}).get('second_look_threshold')}")
-    md.append("")
+    return [*md, ""]
+
+
+def render_markdown(summary: dict[str, Any], compare: dict[str, Any] | None) -> str:
+    meta, overall, by_type = summary["meta"], summary["overall"], summary["by_type"]
+    md = _header(meta)
     cols = ["overall", *by_type]
     groups = [overall, *by_type.values()]
     if overall.get("n_answerable") and overall.get("hits@10") is not None:

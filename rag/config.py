@@ -30,11 +30,10 @@ def default_env_file() -> Path:
     return Path(os.environ.get("NEWSDESK_ENV_FILE") or PROJECT_ROOT / ".env").expanduser()
 
 
-# Per bundled model: the sources budget that keeps the first token within the latency
-# targets on 2 CPU cores (a larger one for an open question of several clues, which needs a
-# sentence for each and the one that names the answer), the Yes/No and NOT FOUND thresholds
-# calibrated with `newsdesk eval calibrate`, and the stricter NOT FOUND threshold of a second
-# look (how each was chosen, with the figures: docs/EVALUATION.md).
+# Per bundled model: the sources budgets (a larger one for an open question of several clues,
+# which needs a sentence for each and the one naming the answer), the Yes/No and NOT FOUND
+# thresholds calibrated with `newsdesk eval calibrate`, and the stricter NOT FOUND threshold of
+# a second look (how each was chosen, with the figures: docs/EVALUATION.md).
 BUNDLED_TUNING: dict[str, dict[str, float]] = {
     "qwen2.5-coder-1.5b": {"context_tokens": 200, "multi_part_context_tokens": 300, "yes_no_threshold": 0.621,
                            "not_found_threshold": 0.08, "second_look_threshold": -1.5},
@@ -173,12 +172,9 @@ class RetrievalSettings(BaseModel):
     context_tokens: int | None = Field(None, ge=50, le=8000, description=(
         "Tokens of sources the LLM reads: the main latency lever on a CPU. None: the budget measured for the bundled model in use (BUNDLED_TUNING), else 450."))
     multi_part_context_tokens: int | None = Field(None, ge=50, le=8000, description=(
-        "Tokens of sources for a question not asked Yes or No that combines multi_part_min clues or more "
-        "('Which company, covered by X and Y, did A, B and C?'): the best sentences for each clue come first, and "
-        "the answer must be among the sources too. None: the budget measured for the bundled model "
-        "(BUNDLED_TUNING) unless context_tokens is set, else context_tokens."))
-    multi_part_min: int = Field(3, ge=2, le=20, description=(
-        "Clues (parts split at the question's conjunctions) from which multi_part_context_tokens applies."))
+        "Tokens of sources for a question not asked Yes or No of multi_part_min clues or more ('Which company, covered "
+        "by X and Y, did A, B and C?'). None: BUNDLED_TUNING's unless context_tokens is set, else context_tokens."))
+    multi_part_min: int = Field(3, ge=2, le=20, description="Clues (parts split at its conjunctions) that make a question multi-part.")
     max_named_outlets: int = Field(4, ge=0, le=20, description="Outlets named in a question that get a search of their own.")
     max_named_dates: int = Field(3, ge=0, le=20, description="Days named in a question that get a search of their own.")
     max_named_months: int = Field(2, ge=0, le=20, description="Months named in a question that get a search of their own.")
@@ -331,9 +327,7 @@ def refusal_settings(settings: Settings) -> RefusalSettings:
 
 
 def context_budget(settings: Settings, *, multi_part: bool = False) -> int:
-    """Tokens of sources the LLM reads: the setting, or the budget measured for the model.
-    `multi_part`: for an open question of several clues. A budget set for every question holds
-    for those too."""
+    """Tokens of sources the LLM reads (`multi_part`: an open question of several clues)."""
     r, tuned = settings.retrieval, settings.llm.tuning()
     if multi_part and r.multi_part_context_tokens is not None:
         return r.multi_part_context_tokens
