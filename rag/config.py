@@ -30,8 +30,8 @@ def default_env_file() -> Path:
     return Path(os.environ.get("NEWSDESK_ENV_FILE") or PROJECT_ROOT / ".env").expanduser()
 
 
-# Per bundled model: the sources budgets (a larger one for an open question of several clues,
-# which needs a sentence for each and the one naming the answer), the Yes/No and NOT FOUND
+# Per bundled model: the sources budgets (a larger one for a question of several clues, which
+# needs a sentence for each and, if open, the one naming the answer), the Yes/No and NOT FOUND
 # thresholds calibrated with `newsdesk eval calibrate`, and the stricter NOT FOUND threshold of
 # a second look (how each was chosen, with the figures: docs/EVALUATION.md).
 BUNDLED_TUNING: dict[str, dict[str, float]] = {
@@ -172,9 +172,9 @@ class RetrievalSettings(BaseModel):
     context_tokens: int | None = Field(None, ge=50, le=8000, description=(
         "Tokens of sources the LLM reads: the main latency lever on a CPU. None: the budget measured for the bundled model in use (BUNDLED_TUNING), else 450."))
     multi_part_context_tokens: int | None = Field(None, ge=50, le=8000, description=(
-        "Tokens of sources for a question not asked Yes or No of multi_part_min clues or more ('Which company, covered "
-        "by X and Y, did A, B and C?'). None: BUNDLED_TUNING's unless context_tokens is set, else context_tokens."))
-    multi_part_min: int = Field(3, ge=2, le=20, description="Clues (parts split at its conjunctions) that make a question multi-part.")
+        "Tokens of sources for an open question of multi_part_min clues or more ('Which company, covered by X and Y, "
+        "did A, B and C?') or a Yes/No one of two. None: BUNDLED_TUNING's unless context_tokens is set, else context_tokens."))
+    multi_part_min: int = Field(3, ge=2, le=20, description="Clues (parts split at its conjunctions) that make an open question multi-part.")
     max_named_outlets: int = Field(4, ge=0, le=20, description="Outlets named in a question that get a search of their own.")
     max_named_dates: int = Field(3, ge=0, le=20, description="Days named in a question that get a search of their own.")
     max_named_months: int = Field(2, ge=0, le=20, description="Months named in a question that get a search of their own.")
@@ -327,7 +327,7 @@ def refusal_settings(settings: Settings) -> RefusalSettings:
 
 
 def context_budget(settings: Settings, *, multi_part: bool = False) -> int:
-    """Tokens of sources the LLM reads (`multi_part`: an open question of several clues)."""
+    """Tokens of sources the LLM reads (`multi_part`: a question of several clues)."""
     r, tuned = settings.retrieval, settings.llm.tuning()
     if multi_part and r.multi_part_context_tokens is not None:
         return r.multi_part_context_tokens

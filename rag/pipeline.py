@@ -184,11 +184,12 @@ class Pipeline:
         )  # fmt: skip
 
     def _multi_part(self, question: str) -> bool:
-        """Whether `question` is not asked Yes or No and combines enough clues to read the larger
-        budget: the best sentences for each clue are taken first (`context.part_sentences`), and
-        in 200 tokens they leave no room for the one that names the answer. A Yes/No verdict was
-        no better for more sources (docs/EVALUATION.md)."""
-        return not is_yes_no(question) and len(question_parts(question)) >= self.settings.retrieval.multi_part_min
+        """Whether `question` combines enough clues to read the larger budget: the best sentences
+        for each clue are taken first (`context.part_sentences`). An open question needs
+        `multi_part_min` of them, as in 200 tokens they leave no room for the one naming the
+        answer; a Yes/No question needs two, as its verdict must weigh every claim."""
+        parts = len(question_parts(question))
+        return parts >= (2 if is_yes_no(question) else self.settings.retrieval.multi_part_min)
 
     def _similarity(self) -> Similarity:
         emb = self.embedder
