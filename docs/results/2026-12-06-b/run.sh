@@ -24,3 +24,7 @@ $E --set multihop-dev --limit 120 --seed 7 --out $P/dev
 .venv/bin/python docs/results/2026-12-06/budget_bench.py $P/dev-yesno-multihop.jsonl 24 200,300 > $P/budget_bench.jsonl
 # timings against the same session's 200-token run
 .venv/bin/python $P/same_session.py $P/val/questions.jsonl.gz $P/val-yn200/questions.jsonl.gz > $P/val-same-session.txt
+# the hand-written sets whose prompts should not change, rerun at 3a9979c
+$E --set seeds --out $P/seeds
+$E --set seeds-paraphrase --out $P/para
+$E --set followups-seeds --out $P/fs
