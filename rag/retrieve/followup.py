@@ -8,7 +8,8 @@ the latency budget on a 2-core CPU does not allow, so the question is resolved b
   nothing and names what the earlier turn did not (a new topic, not a continuation);
 - "he", "she", "his", "her" become the person the earlier turn named (the one nearest a word
   both questions share: "Is he preparing for peace?" after "What does Stoltenberg say Putin
-  is preparing for?" asks about Putin);
+  is preparing for?" asks about Putin), unless an earlier clause of the question names
+  someone itself;
 - "what about X" / "and X?" changes the topic to X: asked about X alone;
 - a bare question word ("On what day?", "For how many years?") takes the place of the
   earlier question's ("Where did the ministers meet?" -> "On what day did the ministers meet?");
@@ -54,8 +55,23 @@ _CLAUSE = re.compile(r"^\s*(?:(?:on|in|at|for|by|from)\s+)?(?:what|which|how|whe
                      re.IGNORECASE)  # fmt: skip
 
 
+# Where a question's own clauses break: "Did the NATO chief call X, and did he say Y?"
+_CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|but|while|whereas)\b", re.IGNORECASE)
+
+
+def _leaning_person(question: str) -> bool:
+    """Whether "he", "she", "his"... leans on the earlier turn: not when the question names
+    someone in a clause before it ("Did the NATO chief call X, and did he say Y?" after a
+    question on the World Cup means the NATO chief). "Did Biden meet him?" still leans."""
+    m = _PERSONAL.search(question)
+    if not m:
+        return False
+    breaks = [b.start() for b in _CLAUSE_BREAK.finditer(question, 0, m.start())]
+    return not (breaks and question_names(question[: breaks[-1]]))
+
+
 def _points_back(question: str) -> bool:
-    return bool(_PERSONAL.search(question) or _REFERENCE.search(question) or _SWITCH.match(question))
+    return bool(_leaning_person(question) or _REFERENCE.search(question) or _SWITCH.match(question))
 
 
 def _standalone(question: str) -> bool:
@@ -149,12 +165,12 @@ def rewrite_follow_up(question: str, history: list[tuple[str, str]] | None) -> t
         subject = (switch.group("x") or switch.group("y")).strip()
         return f"{question} {previous}", TOPIC.format(subject=subject)
     # "Who wrote it?" is not a bare question word: its "it" leans on the earlier turn.
-    leans = _REFERENCE.search(question) or _PERSONAL.search(question)
+    leans = _REFERENCE.search(question) or _leaning_person(question)
     bare, clause = None if leans else _BARE.match(question), _CLAUSE.match(previous)
     if bare and clause:
         merged = f"{bare.group('wh')[0].upper()}{bare.group('wh')[1:]} {clause.group('rest')}?"
         return f"{merged} {answer}", merged
-    person = _person(question, previous, answer) if _PERSONAL.search(question) else ""
+    person = _person(question, previous, answer) if _leaning_person(question) else ""
     if person and not _REFERENCE.search(question):
         resolved = _substitute(question, person)
         return f"{resolved} {previous}", resolved

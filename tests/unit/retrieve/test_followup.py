@@ -26,6 +26,16 @@ def test_a_pronoun_becomes_the_person_it_means() -> None:
     assert rewrite_follow_up("Is he preparing for peace?", hist)[1] == "Is Putin preparing for peace?"
 
 
+def test_a_pronoun_the_question_names_itself_does_not_lean_on_the_earlier_turn() -> None:
+    hist = [("Who won the 2022 World Cup?", "The articles do not cover this.")]
+    q = "Did the NATO chief call fighter jets the most urgent issue, and did he say allies would send more ammunition?"
+    assert rewrite_follow_up(q, hist) == (q, q)
+    # No name in an earlier clause: the pronoun still means the earlier turn's person.
+    hist = [("Who heads NATO?", "Jens Stoltenberg [1].")]
+    assert rewrite_follow_up("And did he say more about the tanks?", hist)[1] == "And did Stoltenberg say more about the tanks?"
+    assert rewrite_follow_up("Did Zelensky meet him?", hist)[1] == "Did Zelensky meet Stoltenberg?"
+
+
 def test_a_bare_question_word_takes_the_place_of_the_earlier_one() -> None:
     assert rewrite_follow_up("On what day?", [("Where did the ministers meet?", "Brussels [1].")])[1] == \
         "On what day did the ministers meet?"
