@@ -10,7 +10,6 @@ shown grouped by article, in article order, under the article's title, outlet an
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -24,6 +23,7 @@ from rag.retrieve.fusion import Retrieval, RetrievedChunk
 from rag.retrieve.lexical import TermWeights, sentence_bm25
 from rag.store.layout import sentence_id, sentences_of_chunk, split_sentence_id
 from rag.text.answer_type import asked_type, holds
+from rag.text.sentences import CLAUSE_BREAK
 from rag.text.terms import terms
 from rag.text.tokens import count_tokens
 from rag.types import Source
@@ -153,12 +153,6 @@ def score(c: Candidates, question: str, idf: dict[str, float], retrieval: Retrie
         c.score += w.date_weight * np.array([any(abs(d - h) <= 1 for h in hints.days) for d in days], dtype=float)
 
 
-_PART_SPLIT = re.compile(
-    r"[,;]\s*(?:(?:and|while|whereas|but)\s+)?|\s+\b(?:and|while|whereas|but|compared (?:to|with)|as well as)\b\s+",
-    re.IGNORECASE,
-)
-
-
 def question_parts(question: str) -> list[str]:
     """Split a multi-part question at its conjunctions; parts need 3+ content terms.
 
@@ -167,7 +161,7 @@ def question_parts(question: str) -> list[str]:
     >>> question_parts("Who engaged in a rumored romance with a Chiefs TE, who made a friendship bracelet as a gesture?")
     ['Who engaged in a rumored romance with a Chiefs TE', 'who made a friendship bracelet as a gesture?']
     """
-    parts = [p.strip() for p in _PART_SPLIT.split(question) if p and p.strip()]
+    parts = [p.strip() for p in CLAUSE_BREAK.split(question) if p and p.strip()]
     good = [p for p in parts if len(terms(p)) >= 3]
     return good if len(good) > 1 else []
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 
 from rag.text.names import claim_names, question_names
+from rag.text.sentences import CLAUSE_BREAK
 from rag.text.terms import terms
 
 FOLLOW_UP = "(After the question: {previous}) {question}"
@@ -55,10 +56,6 @@ _CLAUSE = re.compile(r"^\s*(?:(?:on|in|at|for|by|from)\s+)?(?:what|which|how|whe
                      re.IGNORECASE)  # fmt: skip
 
 
-# Where a question's own clauses break: "Did the NATO chief call X, and did he say Y?"
-_CLAUSE_BREAK = re.compile(r"[,;]|\b(?:and|but|while|whereas)\b", re.IGNORECASE)
-
-
 def _leaning_person(question: str) -> bool:
     """Whether "he", "she", "his"... leans on the earlier turn: not when the question names
     someone in a clause before it ("Did the NATO chief call X, and did he say Y?" after a
@@ -66,7 +63,7 @@ def _leaning_person(question: str) -> bool:
     m = _PERSONAL.search(question)
     if not m:
         return False
-    breaks = [b.start() for b in _CLAUSE_BREAK.finditer(question, 0, m.start())]
+    breaks = [b.start() for b in CLAUSE_BREAK.finditer(question, 0, m.start())]
     return not (breaks and question_names(question[: breaks[-1]]))
 
 
@@ -165,12 +162,13 @@ def rewrite_follow_up(question: str, history: list[tuple[str, str]] | None) -> t
         subject = (switch.group("x") or switch.group("y")).strip()
         return f"{question} {previous}", TOPIC.format(subject=subject)
     # "Who wrote it?" is not a bare question word: its "it" leans on the earlier turn.
-    leans = _REFERENCE.search(question) or _leaning_person(question)
+    leaning = _leaning_person(question)
+    leans = _REFERENCE.search(question) or leaning
     bare, clause = None if leans else _BARE.match(question), _CLAUSE.match(previous)
     if bare and clause:
         merged = f"{bare.group('wh')[0].upper()}{bare.group('wh')[1:]} {clause.group('rest')}?"
         return f"{merged} {answer}", merged
-    person = _person(question, previous, answer) if _leaning_person(question) else ""
+    person = _person(question, previous, answer) if leaning else ""
     if person and not _REFERENCE.search(question):
         resolved = _substitute(question, person)
         return f"{resolved} {previous}", resolved

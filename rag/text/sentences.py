@@ -47,3 +47,12 @@ def split_sentences(text: str) -> list[str]:
     ['The U.S. sent aid.', 'Sen. Doe agreed.']
     """
     return [text[s:e].strip() for s, e in sentence_spans(text) if text[s:e].strip()]
+
+
+# Where a question's clauses break, at commas and the conjunctions that join claims or clues:
+# the context stage splits a question into parts here, and the follow-up rules read whether a
+# pronoun has its own antecedent.
+CLAUSE_BREAK = re.compile(
+    r"[,;]\s*(?:(?:and|while|whereas|but)\s+)?|\s+\b(?:and|while|whereas|but|compared (?:to|with)|as well as)\b\s+",
+    re.IGNORECASE,
+)
