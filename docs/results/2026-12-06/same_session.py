@@ -25,10 +25,11 @@ def figures(rows):
             f"full answer p50 {statistics.median(tot):.2f} s, p95 {p95(tot):.2f} s")
 
 
-new, at200 = load(sys.argv[1]), load(sys.argv[2])
-multi = [i for i, r in new.items() if not is_yes_no(r["question"]) and len(question_parts(r["question"])) >= 3]
-base = {i: at200[i] if i in multi else r for i, r in new.items()}
-print("baseline (200 tokens for all):", figures(list(base.values())))
-print("with the lever:               ", figures(list(new.values())))
-print("multi-part open only, 200:    ", figures([at200[i] for i in multi]))
-print("multi-part open only, 300:    ", figures([new[i] for i in multi]))
+if __name__ == "__main__":
+    new, at200 = load(sys.argv[1]), load(sys.argv[2])
+    multi = [i for i, r in new.items() if not is_yes_no(r["question"]) and len(question_parts(r["question"])) >= 3]
+    base = {i: at200[i] if i in multi else r for i, r in new.items()}
+    print("baseline (200 tokens for all):", figures(list(base.values())))
+    print("with the lever:               ", figures(list(new.values())))
+    print("multi-part open only, 200:    ", figures([at200[i] for i in multi]))
+    print("multi-part open only, 300:    ", figures([new[i] for i in multi]))
