@@ -91,7 +91,7 @@ def _person(question: str, previous: str, answer: str) -> str:
     question did not give); else a name of the earlier question (the one nearest a word both
     questions share, else the last of two or more words, which is how people are named)."""
     answered = [n.title() for n in sorted(claim_names(answer), key=lambda n: answer.lower().find(n))]
-    names = [n for n in question_names(previous) if len(n) > 2]
+    names = [n for n in question_names(previous) if len(n) > 2 and not _a_thing(n, previous)]
     new_people = [n for n in answered if len(n.split()) > 1 and n.lower() not in previous.lower()]
     if re.match(r"\s*(who|whom|whose|which|what)\b", previous, re.IGNORECASE) and new_people:
         return new_people[0]
@@ -109,6 +109,12 @@ def _person(question: str, previous: str, answer: str) -> str:
         return min(names, key=distance)
     people = [n for n in names if len(n.split()) > 1]
     return people[-1] if people else (answered[0] if answered else (names[-1] if names else ""))
+
+
+def _a_thing(name: str, text: str) -> bool:
+    """Whether `text` writes `name` after "the" ("the 2022 World Cup", "the European
+    Commission"): a thing or a body, not someone "he" or "him" can mean."""
+    return bool(re.search(rf"\bthe\s+(?:\d+\s+)?{re.escape(name)}\b", text, re.IGNORECASE))
 
 
 def _substitute(question: str, person: str) -> str:

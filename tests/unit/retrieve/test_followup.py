@@ -36,6 +36,15 @@ def test_a_pronoun_the_question_names_itself_does_not_lean_on_the_earlier_turn()
     assert rewrite_follow_up("Did Zelensky meet him?", hist)[1] == "Did Zelensky meet Stoltenberg?"
 
 
+def test_a_name_written_after_the_is_no_person_a_pronoun_can_mean() -> None:
+    # After a refused "Who won...?" there is no answer to take "him" from; "the 2022 World Cup"
+    # is a thing, so the question keeps its "him" and gets the earlier question as context.
+    cup = [("Who won the 2022 World Cup?", "The articles do not cover this.")]
+    assert rewrite_follow_up("Did Biden meet him?", cup)[1] == "(After the question: Who won the 2022 World Cup?) Did Biden meet him?"
+    met = [("Did Stoltenberg meet the European Commission?", "Yes [1].")]
+    assert rewrite_follow_up("What did he say?", met)[1] == "What did Stoltenberg say?"
+
+
 def test_a_bare_question_word_takes_the_place_of_the_earlier_one() -> None:
     assert rewrite_follow_up("On what day?", [("Where did the ministers meet?", "Brussels [1].")])[1] == \
         "On what day did the ministers meet?"
