@@ -118,6 +118,18 @@ def balanced_yes_no(preds: Sequence[str | None], golds: Sequence[str]) -> float 
     return float(np.mean(rec))
 
 
+def separation(scores: Sequence[float | None], positive: Sequence[bool]) -> float | None:
+    """ROC AUC of `scores` ranking the positive questions above the others: how well a
+    log-odds the model reads out separates them, whatever threshold is set on it (None when
+    a class has no score)."""
+    from sklearn.metrics import roc_auc_score
+
+    pairs = [(s, p) for s, p in zip(scores, positive, strict=True) if s is not None]
+    if len({p for _, p in pairs}) < 2:
+        return None
+    return float(roc_auc_score([p for _, p in pairs], [s for s, _ in pairs]))
+
+
 def trivial_baselines(golds: Sequence[Sequence[str]], answerable: Sequence[bool]) -> dict[str, float]:
     """Accuracy of answering every question the same way, on the same questions."""
     n = len(golds)

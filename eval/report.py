@@ -58,6 +58,10 @@ def _group(records: list[dict[str, Any]]) -> dict[str, Any]:
             out["answered_yes"] = sum(p == "yes" for p in preds)
             out["gold_no"] = sum(g == "no" for g in golds)
             out["no_right"] = sum(p == g == "no" for p, g in zip(preds, golds, strict=True))
+            out["yes_no_auc"] = M.separation([r.get("yes_no_logodds") for r in yn], [g == "yes" for g in golds])
+        # The thresholds' raw material: how well the model's NOT FOUND judgement ranks the
+        # unanswerable above the answerable (both read only where the model was asked).
+        out["judgement_auc"] = M.separation([r.get("not_found_logodds") for r in answered], [not r["answerable"] for r in answered])
         firsts = [float(r["first_correct"]) for r in a if "first_correct" in r]
         if firsts:
             out["first_turn_accuracy"] = _mean(firsts)
@@ -126,12 +130,14 @@ def render_markdown(summary: dict[str, Any], compare: dict[str, Any] | None) -> 
     if "accuracy" in overall:
         md += ["## Answers", ""]
         keys = ["accuracy", "exact_match", "false_abstention", "abstention", "yes_no_accuracy", "balanced_yes_no",
-                "answered_yes", "gold_no", "no_right", "citation_precision", "citation_recall", "supported_sentences", "overall_correct",
+                "answered_yes", "gold_no", "no_right", "yes_no_auc", "judgement_auc", "citation_precision", "citation_recall", "supported_sentences", "overall_correct",
                 "first_turn_accuracy"]  # fmt: skip
         rows = [[k] + [g.get(k) for g in groups] for k in keys]
         md += [_table(rows, ["metric", *cols]), ""]
         md += ["accuracy: gold answer contained (Yes/No golds: the answer's opening polarity) on answerable questions; "
-               "abstention: share of unanswerable questions refused; overall_correct: both together.", ""]  # fmt: skip
+               "abstention: share of unanswerable questions refused; overall_correct: both together. "
+               "yes_no_auc: how well the model's Yes-minus-No log-odds rank gold Yes above gold No; judgement_auc: "
+               "how well its NOT FOUND log-odds rank the unanswerable above the answerable (questions it read).", ""]  # fmt: skip
         md += ["### Trivial baselines on the same questions (overall_correct)", ""]
         rows = [[name, v] for name, v in overall.get("baselines", {}).items()]
         rows.append(["**this run**", overall.get("overall_correct")])

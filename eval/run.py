@@ -123,6 +123,7 @@ def score_answer(item: GoldenItem, answer: Answer) -> dict[str, Any]:
         "prompt_tokens": answer.prompt_tokens,
         "completion_tokens": answer.completion_tokens,
         "yes_no_logodds": answer.yes_no_logodds,
+        "not_found_logodds": answer.not_found_logodds,
         "citations": [{"n": c.n, "url": c.url, "title": c.title, "quote": c.quote} for c in answer.citations],
         "conflicts": answer.conflicts,
         "removed": answer.removed,

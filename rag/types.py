@@ -162,6 +162,7 @@ class Answer:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     yes_no_logodds: float | None = None  # log P(Yes) - log P(No) that decided a Yes/No verdict
+    not_found_logodds: float | None = None  # the model's judgement that the sources do not answer (refusal.py)
     retrieval_query: str = ""  # the question as rewritten with the conversation
     spans: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, source n) of each cited sentence in `text`
 

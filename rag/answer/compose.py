@@ -42,7 +42,7 @@ def make_answer(question: str, context: Context, timings: dict[str, float], *, t
         incomplete=d.streamed and d.finish is None, sentences=list(d.checked),
         removed=[s.text for s in d.checked if not s.supported], conflicts=[c.sentence() for c in conflicts or []],
         raw_text=d.raw, model=d.model, prompt_tokens=d.prompt_tokens, completion_tokens=d.completion_tokens,
-        yes_no_logodds=d.logodds,
+        yes_no_logodds=d.logodds, not_found_logodds=d.not_found_logodds,
     )  # fmt: skip
 
 

@@ -37,6 +37,10 @@ def test_scorers_match_the_benchmark_rules() -> None:
     assert M.retrieval_scores(["x"] * 4 + ["The quick brown fox."], facts)["hits@4"] == 0.0
     assert M.contains("No, it did not [1].", ["no"]) and not M.contains("It was not known.", ["no"])
     assert M.balanced_yes_no(["yes", "yes", "yes", "no"], ["yes", "yes", "no", "no"]) == 0.75
+    # A log-odds the model did not read out (None) is left out; one class alone has no separation.
+    assert M.separation([0.1, 0.9, None, 0.5], [False, True, False, False]) == 1.0
+    assert M.separation([0.9, 0.1, 0.95], [False, True, True]) == 0.5
+    assert M.separation([1.0, 2.0, None], [True, True, False]) is None
 
 
 def test_seeds_evaluation_stays_above_its_floors(tmp_path: Path) -> None:
