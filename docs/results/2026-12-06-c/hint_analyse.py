@@ -4,13 +4,10 @@ import sys
 
 import numpy as np
 
+from eval.metrics import separation
+
 rows = [json.loads(line) for line in open(sys.argv[1])]
 names = [k for k in rows[0] if k not in {"id", "type", "gold", "context_tokens", "seconds"}]
-
-
-def auc(score, gold):
-    pos, neg = score[gold], score[~gold]
-    return float(np.mean([(p > n) + 0.5 * (p == n) for p in pos for n in neg]))
 
 
 def bal(score, gold, t):
@@ -25,4 +22,4 @@ for kind in ("all", "comparison_query", "temporal_query"):
     for name in names:
         s = np.array([r[name] for r in sel])
         best = max(np.unique(s), key=lambda t: bal(s, gold, t))
-        print(f"  {name:13s} AUC {auc(s, gold):.3f}  balanced at 0.621 {bal(s, gold, 0.621):.3f}  best {bal(s, gold, best):.3f} at {best:.2f}  median {np.median(s):.2f}")
+        print(f"  {name:13s} AUC {separation(list(s), list(gold)):.3f}  balanced at 0.621 {bal(s, gold, 0.621):.3f}  best {bal(s, gold, best):.3f} at {best:.2f}  median {np.median(s):.2f}")
