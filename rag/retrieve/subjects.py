@@ -26,6 +26,8 @@ from rag.retrieve.hints import outlet_aliases
 from rag.text.names import ALIASES, TITLES, name_runs, normalise, not_names, publisher_mentions
 from rag.text.terms import terms
 
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.\-]*(?:[ \t]+[A-Z][\w'’.\-]*)+")
+
 
 @dataclass
 class UnknownSubjects:
@@ -85,9 +87,10 @@ class SubjectIndex:
         return self._cache[n]
 
     def known(self, name: str, opens: bool = False) -> bool:
-        """Mentioned as written, as a variant (see `variant_mentioned`), or, for a run that
-        opens a sentence, without its first word ("Legendary WNBA" -> "WNBA")."""
-        if self.is_outlet(name) or self.is_mentioned(name) or self.variant_mentioned(name):
+        """Mentioned as written, as a variant (see `variant_mentioned`), in another word order
+        (see `reordered_mentioned`), or, for a run that opens a sentence, without its first word
+        ("Legendary WNBA" -> "WNBA")."""
+        if self.is_outlet(name) or self.is_mentioned(name) or self.variant_mentioned(name) or self.reordered_mentioned(name):
             return True
         alias = ALIASES.get(name.lower().removeprefix("the "))
         if alias and self.is_mentioned(alias.upper()):  # "United States" in an article that writes "U.S."
@@ -117,6 +120,17 @@ class SubjectIndex:
                 if before.startswith(first) or first.startswith(before):
                     return True
         return False
+
+    def reordered_mentioned(self, name: str) -> bool:
+        """Two words of one short name that an article writes in another order: "OLED Deck" in
+        an article on the "Steam Deck OLED". Only within one run of at most four capitalised
+        words, so that a headline in title case, or a person's first name in one place and a
+        surname in another, does not make up a name nobody wrote."""
+        words = set(normalise(name).split())
+        if len(words) != 2:
+            return False
+        runs = (r for t in self._candidates(name) for r in _CAPITALISED_RUN.findall(t))
+        return any(words <= set(normalise(r).split()) for r in runs if len(r.split()) <= 4)
 
     def unknown(self, question: str) -> UnknownSubjects:
         """The outlets the question cites that the collection lacks, and its names of two or

@@ -75,3 +75,12 @@ def test_variants_of_a_name_are_accepted_and_other_people_are_not() -> None:
     assert idx.unknown("What did Secretary Carter do at the Pentagon?").names == []  # a title
     assert idx.unknown("What did David Sutter say about the clinic?").names == ["David Sutter"]  # Mike's, Sutter Health
     assert idx.unknown("What did Olga Petrova announce?").names == ["Olga Petrova"]
+
+
+def test_a_short_name_in_another_word_order_is_known_and_a_headline_makes_up_no_name() -> None:
+    idx = SubjectIndex([], lambda name: ["Steam Deck OLED Review: Valve Makes The Best Handheld Better",
+                                         "Valve's Steam Deck OLED ships on November 16."])  # fmt: skip
+    assert idx.unknown("When's the OLED Deck out?").names == []  # "Steam Deck OLED"
+    assert idx.unknown("When did the Valve Handheld ship?").names == ["Valve Handheld"]  # only in a title-case headline
+    assert _articles().unknown("What did Sutter Mike bake?").names == []  # one run, reordered
+    assert _articles().unknown("What did David Sutter say?").names == ["David Sutter"]
