@@ -38,6 +38,7 @@ class LocalLlamaModel:
         # One context, one sequence: llama.cpp is not re-entrant. The lock also keeps the
         # KV cache of the shared system-prompt prefix valid between questions.
         self._lock = threading.Lock()
+        self._warmed = 0  # tokens of the cached system prompt (0: none cached)
 
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
@@ -62,6 +63,17 @@ class LocalLlamaModel:
         with self._lock:
             self._llm.reset()
             self._llm.eval(tokens)
+            self._warmed = len(tokens)
+
+    def _rewind(self) -> None:
+        """Keep only the cached system prompt before a new prompt is read. llama.cpp would
+        reuse whatever prefix the previous prompt shares with it ("Sources: <source id=1 ...",
+        or a whole article two questions both read), and where prefill starts changes the
+        arithmetic: the same prompt's log-odds then moved with what was asked before, enough to
+        flip Yes/No verdicts (docs/EVALUATION.md). Read from the same point, the same question
+        gets the same answer. Called with the lock held."""
+        if self._warmed:
+            self._llm.n_tokens = min(self._llm.n_tokens, self._warmed)
 
     def _first_token(self, word: str) -> int:
         return int(self._llm.tokenize(word.encode("utf-8"), add_bos=False)[0])
@@ -81,6 +93,7 @@ class LocalLlamaModel:
             return scores
 
         with self._lock:
+            self._rewind()
             self._llm.create_completion(
                 self._format(messages), max_tokens=1, temperature=0, logits_processor=LogitsProcessorList([grab])
             )
@@ -157,5 +170,9 @@ class LocalLlamaModel:
 
     def stream(self, messages: list[Message], max_tokens: int, temperature: float) -> Iterator[LLMEvent]:
         sampling = self._sampling(max_tokens, temperature)
-        return locked_stream(self._lock, lambda: self._events(
-            self._llm.create_chat_completion(messages=messages, stream=True, **sampling), chat=True))  # type: ignore[arg-type]  # fmt: skip
+
+        def produce() -> Iterator[LLMEvent]:  # a new prompt: read from the cached system prompt
+            self._rewind()
+            return self._events(self._llm.create_chat_completion(messages=messages, stream=True, **sampling), chat=True)  # type: ignore[arg-type]
+
+        return locked_stream(self._lock, produce)
