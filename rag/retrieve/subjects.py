@@ -23,10 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rag.retrieve.hints import outlet_aliases
-from rag.text.names import ALIASES, TITLES, name_runs, normalise, not_names, publisher_mentions
+from rag.text.names import ALIASES, TITLES, capitalised_runs, name_runs, normalise, not_names, publisher_mentions
 from rag.text.terms import terms
-
-_CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.\-]*(?:[ \t]+[A-Z][\w'’.\-]*)+")
 
 
 @dataclass
@@ -129,7 +127,7 @@ class SubjectIndex:
         words = set(normalise(name).split())
         if len(words) != 2:
             return False
-        runs = (r for t in self._candidates(name) for r in _CAPITALISED_RUN.findall(t))
+        runs = (r for t in self._candidates(name) for r in capitalised_runs(t))
         return any(words <= set(normalise(r).split()) for r in runs if len(r.split()) <= 4)
 
     def unknown(self, question: str) -> UnknownSubjects:

@@ -153,6 +153,15 @@ _CLAIM_RUN = re.compile(r"\b[A-Z][a-zA-Z'’\-]+(?:\s+[A-Z][a-zA-Z'’\-]+)*")
 ALIASES = {"united states": "u.s.", "america": "u.s.", "united kingdom": "u.k.", "britain": "u.k."}
 
 
+def capitalised_runs(text: str) -> list[str]:
+    """The plain runs of capitalised words in a text, as a claim's names are read.
+
+    >>> capitalised_runs("Valve's Steam Deck OLED ships on November 16.")
+    ["Valve's Steam Deck OLED", 'November']
+    """
+    return [m.group(0) for m in _CLAIM_RUN.finditer(text)]
+
+
 def claim_names(text: str) -> set[str]:
     """Capitalised word runs of an answer sentence that look like names (lower-cased). A
     sentence's first word is capitalised anyway, so it counts only when it does not look
