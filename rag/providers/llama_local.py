@@ -10,36 +10,13 @@ from typing import Any, cast
 from rag.errors import ModelUnavailable
 from rag.providers.chat import LLMEvent, Message, locked_stream
 
-# Tokens llama.cpp reads in one batch. A prompt is read in blocks of this size counted from the
-# end of the cached system prompt, so a block's cache is computed the same way whatever was read
-# before it, and whole blocks a new prompt shares with the previous one can be kept.
-BLOCK = 128
-
-
-def reusable(cached: list[int], prompt: list[int], warmed: int, block: int) -> int:
-    """How many cached tokens a new prompt may keep: the `warmed` system prompt, and the whole
-    blocks after it that the prompt shares with `cached` (its last token is always read anew,
-    for its logits).
-
-    >>> reusable([1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 9, 9], warmed=2, block=2)
-    6
-    >>> reusable([1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 8, 9], warmed=2, block=2)
-    4
-    >>> reusable([1, 2, 3, 4], [1, 2, 3, 4], warmed=2, block=2)
-    2
-    """
-    limit = min(len(cached), len(prompt) - 1)
-    shared = next((i for i in range(limit) if cached[i] != prompt[i]), limit)
-    return warmed + max(0, shared - warmed) // block * block
-
 
 class LocalLlamaModel:
     """A GGUF model run in-process by llama-cpp-python on the CPU."""
 
     reads_logits = True
 
-    def __init__(self, path: Path, name: str, n_ctx: int = 4096, n_threads: int = 2, flash_attn: bool = True,
-                 block: int = BLOCK):  # fmt: skip
+    def __init__(self, path: Path, name: str, n_ctx: int = 4096, n_threads: int = 2, flash_attn: bool = True):
         try:
             from llama_cpp import Llama
         except ImportError as exc:  # pragma: no cover - install problem
@@ -50,7 +27,7 @@ class LocalLlamaModel:
                 n_ctx=n_ctx,
                 n_threads=n_threads,
                 n_threads_batch=n_threads,
-                n_batch=block,
+                n_batch=512,
                 flash_attn=flash_attn,
                 verbose=False,
             )
@@ -62,8 +39,6 @@ class LocalLlamaModel:
         # KV cache of the shared system-prompt prefix valid between questions.
         self._lock = threading.Lock()
         self._warmed = 0  # tokens of the cached system prompt (0: none cached)
-        self._block = block
-        self._read = 0  # tokens of the last prompt read in blocks (what follows was generated)
 
     def count_tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
@@ -79,8 +54,8 @@ class LocalLlamaModel:
         return "".join(parts) + "<|im_start|>assistant\n"
 
     def warm(self, system: str) -> None:
-        """Process the fixed system prompt now, so that no question pays for it: every prompt
-        starts with it and is read on from its cache."""
+        """Process the fixed system prompt now, so that no question pays for it: llama.cpp
+        reuses the longest prefix of the previous prompt, and every prompt starts with it."""
         if not self._chatml:
             return
         prefix = f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n"
@@ -88,22 +63,17 @@ class LocalLlamaModel:
         with self._lock:
             self._llm.reset()
             self._llm.eval(tokens)
-            self._warmed = self._read = len(tokens)
+            self._warmed = len(tokens)
 
-    def _rewind(self, tokens: list[int] | None = None) -> None:
-        """Keep of the cache only what a new prompt (`tokens`) can reuse and still be read the
-        same way whatever came before: the cached system prompt and the whole blocks after it
-        that the prompt shares with the previous one. llama.cpp would reuse any shared prefix,
-        and where prefill starts changes the arithmetic: the same prompt's log-odds then moved
-        with what was asked before, enough to flip Yes/No verdicts (docs/EVALUATION.md).
-        Called with the lock held."""
-        if not self._warmed:
-            return
-        keep = self._warmed
-        if tokens is not None:
-            cached = self._llm.input_ids[: min(self._llm.n_tokens, self._read)].tolist()
-            keep = reusable(cached, tokens, self._warmed, self._block)
-        self._llm.n_tokens = min(self._llm.n_tokens, keep)
+    def _rewind(self) -> None:
+        """Keep only the cached system prompt before a new prompt is read. llama.cpp would
+        reuse whatever prefix the previous prompt shares with it ("Sources: <source id=1 ...",
+        or a whole article two questions both read), and where prefill starts changes the
+        arithmetic: the same prompt's log-odds then moved with what was asked before, enough to
+        flip Yes/No verdicts (docs/EVALUATION.md). Read from the same point, the same question
+        gets the same answer. Called with the lock held."""
+        if self._warmed:
+            self._llm.n_tokens = min(self._llm.n_tokens, self._warmed)
 
     def _first_token(self, word: str) -> int:
         return int(self._llm.tokenize(word.encode("utf-8"), add_bos=False)[0])
@@ -122,11 +92,11 @@ class LocalLlamaModel:
             captured.setdefault("scores", np.array(scores, dtype=np.float64, copy=True))
             return scores
 
-        tokens = self._llm.tokenize(self._format(messages).encode("utf-8"), add_bos=False, special=True)
         with self._lock:
-            self._rewind(tokens)
-            self._llm.create_completion(tokens, max_tokens=1, temperature=0, logits_processor=LogitsProcessorList([grab]))
-            self._read = len(tokens)
+            self._rewind()
+            self._llm.create_completion(
+                self._format(messages), max_tokens=1, temperature=0, logits_processor=LogitsProcessorList([grab])
+            )
         scores = captured.get("scores")
         if scores is None:
             return None
@@ -203,7 +173,6 @@ class LocalLlamaModel:
 
         def produce() -> Iterator[LLMEvent]:  # a new prompt: read from the cached system prompt
             self._rewind()
-            self._read = self._warmed  # the chat template's tokens are not known here: keep none of them
             return self._events(self._llm.create_chat_completion(messages=messages, stream=True, **sampling), chat=True)  # type: ignore[arg-type]
 
         return locked_stream(self._lock, produce)
