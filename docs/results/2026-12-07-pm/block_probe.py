@@ -9,8 +9,10 @@ import gc
 import math
 import sys
 import time
+from pathlib import Path
 
-from tuning_data import dev_pipeline, outside_sample
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "2026-12-07"))  # the last pass's set-up
+from tuning_data import dev_pipeline, outside_sample  # noqa: E402
 
 from eval.common import eval_settings, ingest_shared, sample
 from eval.golden import load_set
