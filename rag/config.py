@@ -197,6 +197,10 @@ class ContextSettings(BaseModel):
         "Boost for a sentence that holds the kind of answer asked for: a number for 'how many/old/much', a date for 'when'."))
     decompose: bool = Field(True, description="Take the best sentences for each part of a multi-part question first.")
     part_sentences: int = Field(2, ge=1, le=10, description="Sentences taken first for each part.")
+    antecedents: bool = Field(True, description=(
+        "For a question that asks for someone ('Who...?', 'Which player...?'), a sentence that speaks of someone as 'he', "
+        "'she', 'his' or 'her' is read with the sentence before it, when that one fits the budget: the name is often "
+        "there ('Enter Xavier Watts. The Notre Dame safety was a wrecking ball...')."))
     evidence_tokens: int = Field(450, ge=50, le=8000, description=(
         "The evidence the refusal floor measures, whatever the prompt budget: the budget the "
         "floor was calibrated at, so a shorter (faster) prompt does not refuse more."))

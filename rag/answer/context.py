@@ -10,6 +10,7 @@ shown grouped by article, in article order, under the article's title, outlet an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -22,11 +23,14 @@ from rag.config import ContextSettings
 from rag.retrieve.fusion import Retrieval, RetrievedChunk
 from rag.retrieve.lexical import TermWeights, sentence_bm25
 from rag.store.layout import sentence_id, sentences_of_chunk, split_sentence_id
-from rag.text.answer_type import asked_type, holds
+from rag.text.answer_type import asked_type, asks_person, holds
 from rag.text.sentences import CLAUSE_BREAK
 from rag.text.terms import terms
 from rag.text.tokens import count_tokens
 from rag.types import Source
+
+# Someone spoken of by pronoun only: the name is often in the sentence before.
+_PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|his|her)\b", re.IGNORECASE)
 
 SentenceVectors = Callable[[list[str]], tuple[list[str], np.ndarray]]
 Embed = Callable[[list[str]], np.ndarray]
@@ -191,8 +195,12 @@ class Selector:
     """Takes sentences in reading order until a token budget is spent; an article's
     header is paid once, when its first sentence is taken."""
 
-    def __init__(self, c: Candidates, order: list[int]):
+    def __init__(self, c: Candidates, order: list[int], antecedents: bool = False):
         self.c, self.order = c, order
+        # The sentence before each that speaks of someone by pronoun only, when it is a candidate.
+        at = {(str(m.get("doc_id", "")), p): i for i, (m, p) in enumerate(zip(c.metas, c.pos, strict=True))}
+        self.before = {i: at[key] for i, (m, p, t) in enumerate(zip(c.metas, c.pos, c.texts, strict=True))
+                       if antecedents and _PERSON_PRONOUN.search(t) and (key := (str(m.get("doc_id", "")), p - 1)) in at}  # fmt: skip
         self.cost = [count_tokens(t) + 1 for t in c.texts]
         # What each says, as (article, sentence): a sentence listed twice in the reading order,
         # or an article that repeats a sentence, is read once.
@@ -214,16 +222,17 @@ class Selector:
         read: set[tuple[str, str]] = set(skip or ())
         used = 0
         for i in self.order:
-            said = self.said[i]
-            doc = said[0]
-            if said in read:
-                continue
-            cost = self.cost[i] + (0 if doc in picked else self.header_cost(i))
-            if used + cost > budget:
-                continue
-            picked.setdefault(doc, []).append(i)
-            read.add(said)
-            used += cost
+            for j in (i, self.before[i]) if i in self.before else (i,):
+                said = self.said[j]
+                doc = said[0]
+                if said in read:
+                    continue
+                cost = self.cost[j] + (0 if doc in picked else self.header_cost(j))
+                if used + cost > budget:
+                    break  # no room for it: nor for the sentence before it
+                picked.setdefault(doc, []).append(j)
+                read.add(said)
+                used += cost
         return picked
 
 
@@ -259,7 +268,8 @@ def build_context(question: str, retrieval: Retrieval, sentence_vectors: Sentenc
     if not c.ids:
         return Context([], 0, 0.0, 0.0, c.flagged)
     score(c, question, idf, retrieval, settings)
-    selector = Selector(c, reading_order(c, question, idf, lexical, embed, settings))
+    antecedents = settings.antecedents and asks_person(question)
+    selector = Selector(c, reading_order(c, question, idf, lexical, embed, settings), antecedents)
     picked = selector.select(budget_tokens)
     # The refusal floor measures the evidence available, not what fits a short prompt: it
     # looks at `evidence_tokens` of the best sentences whatever the prompt budget.

@@ -36,6 +36,26 @@ _DATE = re.compile(
 )
 
 
+# "Who...?", "According to X, who...?", "Which player...?": the answer is someone's name.
+_ASKS_PERSON = re.compile(
+    r"^\s*(?:[^,?]{0,60},\s*)?(?:who|whom|whose)\b|\b(?:which|what)\s+(?:\w+\s+)?(?:person|individual|player|athlete|"
+    r"coach|manager|executive|ceo|founder|figure|star|quarterback|leader|author|celebrity|singer|actor|actress|"
+    r"politician|official)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_person(question: str) -> bool:
+    """Whether `question` asks for someone.
+
+    >>> asks_person("Who is taking over behind the Minnesota bench?"), asks_person("Which player, known for..., is it?")
+    (True, True)
+    >>> asks_person("Which state passed a law about blue Halloween buckets?")
+    False
+    """
+    return bool(_ASKS_PERSON.search(question))
+
+
 def asked_type(question: str) -> str:
     """"number", "date" or "" (any other kind).
 

@@ -33,6 +33,28 @@ def test_a_sentence_an_article_repeats_is_read_once() -> None:
     assert Selector(c, [0, 1, 2]).select(1000) == {"a": [0], "b": [2]}
 
 
+def test_a_sentence_that_says_he_is_read_with_the_sentence_before_it() -> None:
+    import numpy as np
+
+    from rag.answer.context import Candidates, Selector
+    from rag.text.tokens import count_tokens
+
+    texts = ["Enter Xavier Watts.", "The safety picked off Williams twice, and he scored.", "USC lost 48-20.",
+             "He said Notre Dame won at home."]  # fmt: skip
+    metas = [{"doc_id": "a", "title": "USC vs. Notre Dame", "source": "SN", "published": "2023-10-14"}] * 3 + [
+        {"doc_id": "b", "title": "Recap", "source": "AP", "published": "2023-10-15"}]  # fmt: skip
+    c = Candidates(ids=["a:4", "a:5", "a:9", "b:5"], texts=texts, toks=[[]] * 4, metas=metas, rank=[0, 0, 0, 1],
+                   pos=[4, 5, 9, 5], vecs=np.zeros((4, 4)))  # fmt: skip
+    order = [1, 3, 2, 0]
+    assert Selector(c, order).select(1000) == {"a": [1, 2, 0], "b": [3]}  # in reading order
+    assert Selector(c, order, antecedents=True).select(1000) == {"a": [1, 0, 2], "b": [3]}  # its name comes with it
+    # The sentence before "b:5" is not a candidate ("a:4" is another article's): read alone.
+    assert Selector(c, [3], antecedents=True).select(1000) == {"b": [3]}
+    first = Selector(c, order, antecedents=True)
+    room = first.header_cost(1) + count_tokens(texts[1]) + 1  # the sentence, not the one before it
+    assert first.select(room) == {"a": [1]}  # no room for the name: the budget holds
+
+
 def test_an_article_read_twice_is_one_source_once_read() -> None:
     from rag.answer.context import Context
     from rag.types import Source
