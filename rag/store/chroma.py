@@ -84,7 +84,9 @@ class ChunkStore:
         self._create_collections(embedding_identity, dim)
         if verify:
             self._verify(embedding_identity, dim)
-            if self.chunk_index().size == 0 and self.count():
+            # Chunks without article records are what an ingest killed before its first
+            # commit leaves (the re-run redoes them); records without chunks are a lost index.
+            if self.chunk_index().size == 0 and self.article_count():
                 raise EmbeddingMismatch(f"the chunk index in {self._index_folder(self.generation)} is missing or "
                                         "empty. Re-index with `newsdesk ingest --rebuild PATH...`.")  # fmt: skip
 
@@ -295,6 +297,10 @@ class ChunkStore:
 
     def count(self) -> int:
         return 0 if self._chunks is None else int(self._call("count chunks", self._chunks.count))
+
+    def article_count(self) -> int:
+        """Articles recorded as complete."""
+        return 0 if self._articles is None else int(self._call("count articles", self._articles.count))
 
     def iter_chunks(self) -> Iterator[StoredChunk]:
         """Every stored chunk, with its text and metadata (from the chunk index)."""

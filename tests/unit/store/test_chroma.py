@@ -50,6 +50,22 @@ def test_a_lost_chunk_index_is_reported_with_the_fix(tmp_path: Path) -> None:
     assert rep.added == 1 and Pipeline(settings).retrieve("settlements near Bakhmut").chunks
 
 
+def test_chunks_left_by_an_ingest_killed_before_its_first_commit_are_redone(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    Pipeline(settings).ingest([SEED_FILE])
+    expected = sorted(c.id for c in Pipeline(settings).store.iter_chunks())
+    # What a SIGKILL between the Chroma upsert and the chunk index's first commit leaves:
+    # chunk vectors in Chroma, no article record, an empty chunk index.
+    store = Pipeline(settings).store
+    store._articles.delete(ids=list(store.articles()))
+    import shutil
+
+    shutil.rmtree(settings.store.index_root())
+    rep = Pipeline(settings).ingest([SEED_FILE])
+    assert rep.added == 1
+    assert sorted(c.id for c in Pipeline(settings).store.iter_chunks()) == expected
+
+
 def test_the_version_stamp_changes_with_every_write_and_only_then(fake_pipeline: Pipeline, tmp_path: Path) -> None:
     folder = numbered_stories(tmp_path, 1)
     fake_pipeline.ingest([folder])
