@@ -32,3 +32,10 @@ $E --set multihop-validation --limit 120 --seed 7 --set-option context.anteceden
 $E --set seeds --out $P/seeds
 $E --set seeds-paraphrase --out $P/para
 for s in followups-heldout-multihop followups-seeds followups-multihop; do $E --set $s --out $P/fu/$s; done
+# 6. a later session on another machine class (machine C: AMD EPYC, CPU model 17, AVX-512, the
+#    same AVX-512 build), the same code (84b04a8): is every answer the same across machine classes?
+$E --set multihop-validation --limit 120 --seed 7 --out $P/val-machine-c
+# 7. reliability: kills at many moments of an ingest (fake embedder), at c6fb7d4 (the fix) and at
+#    the commit before it (a git worktree in /tmp/old), with the same schedules
+.venv/bin/python $P/kill_stress.py /tmp/stress/a 8 > $P/kill_stress_fixed.txt
+(cd /tmp/old && /work/main/.venv/bin/python /work/main/$P/kill_stress.py /tmp/stress/b 8) > $P/kill_stress_before_fix.txt
