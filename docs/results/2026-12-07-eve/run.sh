@@ -39,3 +39,6 @@ $E --set multihop-validation --limit 120 --seed 7 --out $P/val-machine-c
 #    the commit before it (a git worktree in /tmp/old), with the same schedules
 .venv/bin/python $P/kill_stress.py /tmp/stress/a 8 > $P/kill_stress_fixed.txt
 (cd /tmp/old && /work/main/.venv/bin/python /work/main/$P/kill_stress.py /tmp/stress/b 8) > $P/kill_stress_before_fix.txt
+# 8. tuning probe (no LLM, 84aaea8): for questions that ask for someone, also read the sentence
+#    before one that opens with a description ("The Notre Dame safety was ...")
+.venv/bin/python $P/description_probe.py > $P/description_probe.jsonl
