@@ -18,8 +18,8 @@ from rag.answer import prompts
 from rag.answer.citations import CitationChecker, Similarity, release_markers, renumber_markers, settled_sentences
 from rag.answer.compose import Draft, compose, make_answer
 from rag.answer.context import Context
-from rag.answer.opening import opening_guard
-from rag.answer.refusal import Evidence, RefusalPolicy
+from rag.answer.opening import opening_guard, repeated_name
+from rag.answer.refusal import Evidence, RefusalPolicy, supported_text
 from rag.answer.safety import clean_answer
 from rag.config import CheckSettings
 from rag.providers.chat import ChatModel, LLMEvent, LogitModel, Message
@@ -178,6 +178,20 @@ def verify(draft: Draft, evidence: Evidence, asked: str, context: Context, simil
     return policy.reason("checked", evidence)
 
 
+def answer_again(draft: Draft, evidence: Evidence, question: str, context: Context, llm: ChatModel,
+                 messages: list[Message], g: Generation, policy: RefusalPolicy, similarity: Similarity | None,
+                 stop: Callable[[str], bool] | None) -> tuple[Draft, str | None]:  # fmt: skip
+    """Once more, where the answer was only a name the question gives: the model may not open
+    with the question's words this time (`opening_guard`), and what it writes is not streamed
+    (the checked answer replaces the stream). Only where the model's tokens can be chosen (a
+    local model, which reads out its judgement); elsewhere, and if it gives the question's name
+    again, the policy refuses."""
+    again = Draft(model=draft.model, not_found_logodds=draft.not_found_logodds)
+    for _ in stream_draft(again, llm, messages, g, {}, time.perf_counter(), context.aliases, stop, opening_guard(question)):
+        pass
+    return again, verify(again, evidence, question, context, similarity, g, policy)
+
+
 def judge(asked: str, evidence: Evidence, system: str, llm: ChatModel, g: Generation, policy: RefusalPolicy,
           judged: bool, yes_no: bool) -> tuple[Draft, list[Message], str | None]:  # fmt: skip
     """The prompt over `evidence.context`, the model's first-token reading of it, and the
@@ -198,7 +212,7 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
     judged = policy.judges(llm.reads_logits)
     yes_no = is_yes_no(question)  # what the person asked, whatever framing the model is shown
     context, system = fit_context(asked, context, llm, g.max_tokens, judged, yes_no)
-    evidence = Evidence(question, context, window=llm.n_ctx)
+    evidence = Evidence(question, context, window=llm.n_ctx, follow_up=asked != question)
     if why := policy.reason("prompt", evidence):
         timings["total"] = time.perf_counter() - started
         yield make_answer(question, context, timings, refusal=why)
@@ -207,7 +221,7 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
     draft, messages, why = judge(asked, evidence, system, llm, g, policy, judged, yes_no)
     if why and context.reserve and policy.second_look():  # a second look, at the next-best sentences too
         wider, system = fit_context(asked, context.widened(), llm, g.max_tokens, judged, yes_no)
-        second = Evidence(question, wider, window=llm.n_ctx, second_look=True)
+        second = Evidence(question, wider, window=llm.n_ctx, second_look=True, follow_up=asked != question)
         draft2, messages2, why2 = judge(asked, second, system, llm, g, policy, judged, yes_no)
         if not why2:
             context, evidence, draft, messages, why = wider.folded(), second, draft2, messages2, None
@@ -233,6 +247,9 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
     timings["generate"] = time.perf_counter() - t_gen
     t_check = time.perf_counter()
     why = verify(draft, evidence, asked, context, similarity, g, policy)
+    if why and draft.not_found_logodds is not None and not evidence.follow_up and \
+            repeated_name(question, supported_text(draft.checked)):  # fmt: skip
+        draft, why = answer_again(draft, evidence, question, context, llm, messages, g, policy, similarity, stop)
     timings["check"] = time.perf_counter() - t_check
     timings["total"] = time.perf_counter() - started
     if why:

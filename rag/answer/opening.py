@@ -9,7 +9,10 @@ answer itself; where the model's tokens can be chosen (a local model), the decod
 from such an opening and takes the model's next choice (docs/EVALUATION.md, nineteenth pass).
 Not for a follow-up: there the subject the earlier question named is the natural opening.
 Off by default (`NEWSDESK_LLM__GUARD_OPENING`): ruling out a name's first token made the model
-spell the name another way ("Stoltenburg"), which the citation check then removed.
+spell the name another way ("Stoltenburg"), which the citation check then removed. What is used
+by default is narrower: an answer that is nothing but a name the question gives is not the
+answer (`repeated_name`); the model is asked once more with the guard, and refused if it does
+so again.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Callable
 from rag.text.answer_type import asked_type
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+_MARKER = re.compile(r"\s*\[\d+\]")
 _ARTICLES = {"the", "a", "an"}
 _HEADS = _ARTICLES | {"which", "what", "whose"}
 # "What did he say ...?" asks for a statement, not for whom or which thing.
@@ -78,3 +82,28 @@ def opening_guard(question: str) -> Callable[[str], bool] | None:
     if not asks_identity(question):
         return None
     return lambda opening: copies_question(question, opening)
+
+
+def repeated_name(question: str, answer: str) -> str:
+    """The name, when an answer to who or which is nothing but a name the question itself gives
+    ("Adam Yedidia [1]." asked who persuaded Adam Yedidia); "" otherwise, and where the question
+    offers the name as a choice ("Google or Apple").
+
+    >>> q = "Who persuaded Adam Yedidia to join the venture that Polygon covered?"
+    >>> repeated_name(q, "Adam Yedidia [1]."), repeated_name(q, "Polygon [2]"), repeated_name(q, "Sam Bankman-Fried [1].")
+    ('Adam Yedidia', 'Polygon', '')
+    >>> repeated_name(q, "Adam Yedidia [1] and Sam Bankman-Fried [2]."), repeated_name("Which company, Google or Apple, was fined?", "Google [1].")
+    ('', '')
+    >>> repeated_name("Did Adam Yedidia join?", "Adam Yedidia [1].")
+    ''
+    """
+    if not asks_identity(question):
+        return ""
+    said = _MARKER.sub("", answer).strip().rstrip(".!").strip()
+    if not said or not said[0].isupper() or len(said.split()) > 6:
+        return ""
+    name = re.escape(said.lower())
+    q = question.lower()
+    if not re.search(rf"(?<!\w){name}(?!\w)", q) or re.search(rf"\bor\s+{name}(?!\w)|(?<!\w){name},?\s+or\b", q):
+        return ""
+    return said

@@ -11,7 +11,8 @@ shown to the person who asked.
   calibrated log-odds of its "NOT FOUND" reply); nothing is generated. Before refusing so,
   the model reads the next-best sentences too and judges again, at a stricter threshold.
 - "draft": the model has written (nothing, or a decline).
-- "checked": after the citation check (nothing survived it).
+- "checked": after the citation check (nothing survived it, or all that did is a name the
+  question itself gives, which the model is first asked once more to avoid).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.answer.context import Context
+from rag.answer.opening import repeated_name
 from rag.config import RefusalSettings
 from rag.retrieve.subjects import UnknownSubjects
 from rag.types import AnswerSentence
@@ -48,6 +50,7 @@ class Evidence:
     raw: str | None = None  # what the model wrote
     checked: list[AnswerSentence] | None = None  # its sentences after the citation check
     verdict: str = ""  # a Yes/No verdict decided from the model's log-odds
+    follow_up: bool = False  # put to the model with an earlier question's subject
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,19 @@ def _nothing_supported(e: Evidence, s: RefusalSettings) -> str | None:
     return f"no sentence of the model's answer was supported ({why})"
 
 
+def supported_text(checked: list[AnswerSentence] | None) -> str:
+    """What of an answer survives the citation check."""
+    return " ".join(x.text for x in checked or [] if x.supported and x.cites)
+
+
+def _repeats_the_question(e: Evidence, s: RefusalSettings) -> str | None:
+    """Asked who or which, an answer that is only a name the question gives is not the answer
+    ("Taylor Swift [1]." asked which athlete was at Taylor Swift's concert). Not for a follow-up:
+    there the earlier subject is a natural answer."""
+    name = "" if e.follow_up else repeated_name(e.question, supported_text(e.checked))
+    return f"the answer only repeats a name the question gives ('{name}')" if name else None
+
+
 CHECKS: list[Check] = [
     Check("question", "unknown subject", _unknown_subject),
     Check("question", "nothing retrieved", _nothing_retrieved),
@@ -127,6 +143,7 @@ CHECKS: list[Check] = [
     Check("judged", "model judges not covered", _model_judges_not_covered),
     Check("draft", "model declined", _model_declined),
     Check("checked", "nothing supported", _nothing_supported),
+    Check("checked", "repeats the question", _repeats_the_question),
 ]
 
 

@@ -233,3 +233,33 @@ def test_a_follow_up_may_open_with_the_earlier_questions_subject(guarded_with) -
     llm = JudgingModel("Stoltenberg said so [1].", not_found_p=0.01)
     guarded_with(llm).ask("Who said that?", history=[(Q, "16 settlements were bombarded near Bakhmut [1].")])
     assert llm.avoided == [None]
+
+
+WHO = "Who, according to Stoltenberg, is preparing for more war?"
+
+
+def test_an_answer_that_only_repeats_the_questions_name_is_asked_again_with_the_guard(judged_with) -> None:  # type: ignore[no-untyped-def]
+    llm = JudgingModel("Stoltenberg [1].", not_found_p=0.01).enqueue("President Putin [1].")
+    ans = judged_with(llm).ask(WHO)
+    first, again = llm.avoided
+    assert first is None and again is not None and again("Stoltenberg") and not again("President Putin")
+    assert not ans.refused and ans.text.startswith("President Putin") and "Stoltenberg" not in ans.text
+
+
+def test_the_same_name_twice_is_refused_with_the_name(judged_with) -> None:  # type: ignore[no-untyped-def]
+    llm = JudgingModel("Stoltenberg [1].", not_found_p=0.01)
+    ans = judged_with(llm).ask(WHO)
+    assert len(llm.avoided) == 2 and ans.refused
+    assert ans.refusal_reason == "the answer only repeats a name the question gives ('Stoltenberg')"
+
+
+def test_a_model_whose_tokens_cannot_be_chosen_is_not_asked_again(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    llm = QueueModel("Stoltenberg [1].")  # as behind an OpenAI-compatible server
+    ans = seeded_with(llm).ask(WHO)
+    assert len(llm.calls) == 1 and ans.refused and "('Stoltenberg')" in ans.refusal_reason
+
+
+def test_a_follow_up_may_answer_with_the_earlier_subject(judged_with) -> None:  # type: ignore[no-untyped-def]
+    llm = JudgingModel("Stoltenberg [1].", not_found_p=0.01)
+    ans = judged_with(llm).ask("Who said that?", history=[(WHO, "President Putin [1].")])
+    assert llm.avoided == [None] and not ans.refused

@@ -91,3 +91,12 @@ def test_an_unverified_verdict_survives_only_where_nothing_addressed_the_model()
     why = policy.reason("checked", _evidence(checked=bad, verdict="Yes", sources=[withheld]))
     assert why and "'Yes' has no supported sentence" in why
     assert policy.reason("checked", _evidence(checked=bad)) is not None  # no verdict: nothing stands
+
+
+def test_an_answer_that_is_only_the_questions_name_is_refused_unless_a_follow_up() -> None:
+    policy = RefusalPolicy(RefusalSettings())
+    named = [AnswerSentence("Stoltenberg.", [1], True, 1.0)]
+    q = "Who, according to Stoltenberg, is preparing for more war?"
+    assert "('Stoltenberg')" in (policy.reason("checked", Evidence(q, Context([SRC], 10, 0.8, 0.5), checked=named)) or "")
+    assert policy.reason("checked", Evidence(q, Context([SRC], 10, 0.8, 0.5), checked=named, follow_up=True)) is None
+    assert policy.reason("checked", _evidence(checked=named)) is None  # "How many ...?" asks no identity
