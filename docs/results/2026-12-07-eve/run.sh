@@ -42,3 +42,18 @@ $E --set multihop-validation --limit 120 --seed 7 --out $P/val-machine-c
 # 8. tuning probe (no LLM, 84aaea8): for questions that ask for someone, also read the sentence
 #    before one that opens with a description ("The Notre Dame safety was ...")
 .venv/bin/python $P/description_probe.py > $P/description_probe.jsonl
+# 9. the lever 'answer again' (a2cc21c): an answer to who/which that is only a name the question
+#    gives. Tuning: the 139 answerable who/which dev questions outside the sample, at the code
+#    before it (6e140f0, a git worktree in /tmp/base), flagged by flag.py (none); the dev sample's
+#    flagged answer (mh-2095, from the runs merge_dev.py reads) and two unflagged controls rerun with
+#    the lever. Report: validation's two flagged answers and two controls rerun; merge.py gives
+#    each sample's figures (every other answer is unchanged by construction: the check can only
+#    fire where the stored answer is such a name). flag.py finds none in the seeds, paraphrase and
+#    follow-up runs.
+A=$P/again
+(cd /tmp/base && /work/main/.venv/bin/python -m rag.cli eval --quiet --set /work/main/$A/dev-identity-multihop.jsonl --out /work/main/$A/dev-identity-before)
+.venv/bin/python $A/flag.py $A/dev-identity-before/questions.jsonl.gz $P/ante/dev/questions.jsonl.gz $P/val/questions.jsonl.gz $P/seeds/questions.jsonl.gz $P/para/questions.jsonl.gz $P/fu/*/questions.jsonl.gz > $A/flag.txt
+$E --set $A/devflag-multihop.jsonl --out $A/devflag
+$E --set $A/valflag-multihop.jsonl --out $A/valflag
+.venv/bin/python $A/merge.py /tmp/dev-current.jsonl $A/devflag > $A/merge_dev.txt   # /tmp/dev-current.jsonl: merge_dev.py's rows
+.venv/bin/python $A/merge.py $P/val/questions.jsonl.gz $A/valflag > $A/merge_val.txt
