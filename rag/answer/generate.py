@@ -247,10 +247,12 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
     timings["generate"] = time.perf_counter() - t_gen
     t_check = time.perf_counter()
     why = verify(draft, evidence, asked, context, similarity, g, policy)
+    timings["check"] = time.perf_counter() - t_check
     if why and draft.not_found_logodds is not None and not evidence.follow_up and \
             repeated_name(question, supported_text(draft.checked)):  # fmt: skip
+        t_again = time.perf_counter()
         draft, why = answer_again(draft, evidence, question, context, llm, messages, g, policy, similarity, stop)
-    timings["check"] = time.perf_counter() - t_check
+        timings["generate"] += time.perf_counter() - t_again  # the second answer is generation time
     timings["total"] = time.perf_counter() - started
     if why:
         yield make_answer(question, context, timings, refusal=why, draft=draft)
