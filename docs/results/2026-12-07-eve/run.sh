@@ -57,3 +57,6 @@ $E --set $A/devflag-multihop.jsonl --out $A/devflag
 $E --set $A/valflag-multihop.jsonl --out $A/valflag
 .venv/bin/python $A/merge.py /tmp/dev-current.jsonl $A/devflag > $A/merge_dev.txt   # /tmp/dev-current.jsonl: merge_dev.py's rows
 .venv/bin/python $A/merge.py $P/val/questions.jsonl.gz $A/valflag > $A/merge_val.txt
+# 10. tuning probe for a next pass (no LLM): does the name an answer to who/which adds stand in
+#     the sentence quoted for its citation (right against wrong answers of the dev sample)?
+.venv/bin/python $P/quote_name_probe.py > $P/quote_name_probe.txt
