@@ -70,10 +70,8 @@ class LLMSettings(EndpointSettings):
         "Stop the model once its answer has a sentence the citation check keeps: what it would "
         "write next is seldom kept, and costs decoding time."))
     guard_opening: bool = Field(False, description=(
-        "A local model's answer to who or which, asked on its own (not a follow-up), may not begin "
-        "with the question's own words (a restatement, or a name the question gives): the decoder "
-        "takes the model's next choice. Off: it misspelt names the answer rightly began with "
-        "(docs/EVALUATION.md, nineteenth pass)."))
+        "A local model's answer to who or which, asked on its own, may not begin with the question's words (a restatement, "
+        "or a name it gives); the decoder takes its next choice. Off: it misspelt right names (EVALUATION, nineteenth pass)."))
     yes_no_threshold: float | None = Field(None, description=(
         "Yes/No questions, where the model's first-token odds are read: 'Yes' when log P(Yes) - log P(No) "
         "exceeds this. Empty: calibrated per bundled model (`newsdesk eval calibrate --model-judgement`), else 0."))
@@ -197,10 +195,8 @@ class ContextSettings(BaseModel):
         "Boost for a sentence that holds the kind of answer asked for: a number for 'how many/old/much', a date for 'when'."))
     decompose: bool = Field(True, description="Take the best sentences for each part of a multi-part question first.")
     part_sentences: int = Field(2, ge=1, le=10, description="Sentences taken first for each part.")
-    antecedents: bool = Field(True, description=(
-        "For a question that asks for someone ('Who...?', 'Which player...?'), a sentence that speaks of someone as 'he', "
-        "'she', 'his' or 'her' is read with the sentence before it, when that one fits the budget: the name is often "
-        "there ('Enter Xavier Watts. The Notre Dame safety was a wrecking ball...')."))
+    antecedents: bool = Field(True, description="For a question that asks for someone, a sentence saying 'he', 'she', "
+                              "'his' or 'her' is read with the one before it (where the name often is), budget permitting.")
     evidence_tokens: int = Field(450, ge=50, le=8000, description=(
         "The evidence the refusal floor measures, whatever the prompt budget: the budget the "
         "floor was calibrated at, so a shorter (faster) prompt does not refuse more."))
