@@ -18,8 +18,8 @@ from rag.answer import prompts
 from rag.answer.citations import CitationChecker, Similarity, release_markers, renumber_markers, settled_sentences
 from rag.answer.compose import Draft, compose, make_answer
 from rag.answer.context import Context
-from rag.answer.opening import opening_guard, repeated_name
-from rag.answer.refusal import Evidence, RefusalPolicy, supported_text
+from rag.answer.opening import opening_guard
+from rag.answer.refusal import Evidence, RefusalPolicy, question_name_only
 from rag.answer.safety import clean_answer
 from rag.config import CheckSettings
 from rag.providers.chat import ChatModel, LLMEvent, LogitModel, Message
@@ -212,7 +212,8 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
     judged = policy.judges(llm.reads_logits)
     yes_no = is_yes_no(question)  # what the person asked, whatever framing the model is shown
     context, system = fit_context(asked, context, llm, g.max_tokens, judged, yes_no)
-    evidence = Evidence(question, context, window=llm.n_ctx, follow_up=asked != question)
+    follow_up = asked != question  # put to the model with the earlier question's subject
+    evidence = Evidence(question, context, window=llm.n_ctx, follow_up=follow_up)
     if why := policy.reason("prompt", evidence):
         timings["total"] = time.perf_counter() - started
         yield make_answer(question, context, timings, refusal=why)
@@ -221,7 +222,7 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
     draft, messages, why = judge(asked, evidence, system, llm, g, policy, judged, yes_no)
     if why and context.reserve and policy.second_look():  # a second look, at the next-best sentences too
         wider, system = fit_context(asked, context.widened(), llm, g.max_tokens, judged, yes_no)
-        second = Evidence(question, wider, window=llm.n_ctx, second_look=True, follow_up=asked != question)
+        second = Evidence(question, wider, window=llm.n_ctx, second_look=True, follow_up=follow_up)
         draft2, messages2, why2 = judge(asked, second, system, llm, g, policy, judged, yes_no)
         if not why2:
             context, evidence, draft, messages, why = wider.folded(), second, draft2, messages2, None
@@ -233,7 +234,7 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
         return
     stop = None
     # Not for a follow-up put with the earlier question: the model often answers that one first.
-    if g.stop_after_supported and asked == question:
+    if g.stop_after_supported and not follow_up:
 
         def stop(sentences: str) -> bool:
             """Whether the answer so far would be given as it stands: what the model writes after
@@ -242,14 +243,13 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
             return not verify(trial, replace(evidence), asked, context, similarity, g, policy) and bool(trial.supported)
 
     # Nor for a follow-up: there the earlier question's subject is the natural opening ("Amo is launching ...").
-    avoid = opening_guard(question) if g.guard_opening and not yes_no and asked == question else None
+    avoid = opening_guard(question) if g.guard_opening and not yes_no and not follow_up else None
     yield from stream_draft(draft, llm, messages, g, timings, started, context.aliases, stop, avoid)
     timings["generate"] = time.perf_counter() - t_gen
     t_check = time.perf_counter()
     why = verify(draft, evidence, asked, context, similarity, g, policy)
     timings["check"] = time.perf_counter() - t_check
-    if why and draft.not_found_logodds is not None and not evidence.follow_up and \
-            repeated_name(question, supported_text(draft.checked)):  # fmt: skip
+    if why and draft.not_found_logodds is not None and question_name_only(evidence):
         t_again = time.perf_counter()
         draft, why = answer_again(draft, evidence, question, context, llm, messages, g, policy, similarity, stop)
         timings["generate"] += time.perf_counter() - t_again  # the second answer is generation time

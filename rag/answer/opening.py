@@ -22,9 +22,9 @@ import re
 from collections.abc import Callable
 
 from rag.text.answer_type import asked_type
+from rag.text.clean import without_markers
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-_MARKER = re.compile(r"\s*\[\d+\]")
 _ARTICLES = {"the", "a", "an"}
 _HEADS = _ARTICLES | {"which", "what", "whose"}
 # "What did he say ...?" asks for a statement, not for whom or which thing.
@@ -99,7 +99,7 @@ def repeated_name(question: str, answer: str) -> str:
     """
     if not asks_identity(question):
         return ""
-    said = _MARKER.sub("", answer).strip().rstrip(".!").strip()
+    said = without_markers(answer).strip().rstrip(".!").strip()
     if not said or not said[0].isupper() or len(said.split()) > 6:
         return ""
     name = re.escape(said.lower())

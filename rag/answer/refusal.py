@@ -122,16 +122,17 @@ def _nothing_supported(e: Evidence, s: RefusalSettings) -> str | None:
     return f"no sentence of the model's answer was supported ({why})"
 
 
-def supported_text(checked: list[AnswerSentence] | None) -> str:
-    """What of an answer survives the citation check."""
-    return " ".join(x.text for x in checked or [] if x.supported and x.cites)
+def question_name_only(e: Evidence) -> str:
+    """The name, where all of an answer to who or which that survives the citation check is a
+    name the question gives ("Taylor Swift [1]." asked which athlete was at Taylor Swift's
+    concert): not the answer. "" otherwise, and for a follow-up, where the earlier subject is a
+    natural answer."""
+    kept = " ".join(x.text for x in e.checked or [] if x.supported and x.cites)
+    return "" if e.follow_up else repeated_name(e.question, kept)
 
 
 def _repeats_the_question(e: Evidence, s: RefusalSettings) -> str | None:
-    """Asked who or which, an answer that is only a name the question gives is not the answer
-    ("Taylor Swift [1]." asked which athlete was at Taylor Swift's concert). Not for a follow-up:
-    there the earlier subject is a natural answer."""
-    name = "" if e.follow_up else repeated_name(e.question, supported_text(e.checked))
+    name = question_name_only(e)
     return f"the answer only repeats a name the question gives ('{name}')" if name else None
 
 

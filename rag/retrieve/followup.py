@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 
+from rag.text.clean import without_markers
 from rag.text.names import claim_names, question_names
 from rag.text.sentences import CLAUSE_BREAK
 from rag.text.terms import terms
@@ -43,7 +44,6 @@ _SWITCH = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*\??\s*
 _THING_PRONOUN = re.compile(r"\b(it|its|they|them|their)\b", re.IGNORECASE)
 # "the" and a named head: "the Delta SkyMiles Gold Business card", "the EU's AI rules".
 _NAMED_THING = re.compile(r"\bthe\s+((?:[A-Z][\w'’.&-]*\s+)+[a-z]{3,})\b")
-_MARKERS = re.compile(r"\s*\[\d+\]")
 # A bare question word: "what", "which" or "how" with up to two words, none a past tense
 # ("what day", "how many years"); "who", "when", "where", "why" alone or with "else". "Who took
 # over?" and "What happened?" ask their own question: merged into "Who was fired...?" it read
@@ -160,7 +160,7 @@ def rewrite_follow_up(question: str, history: list[tuple[str, str]] | None) -> t
     """
     if not history or not history[-1][0].strip() or _standalone(question):
         return question, question
-    previous, answer = history[-1][0].strip(), _MARKERS.sub("", history[-1][1]).strip()
+    previous, answer = history[-1][0].strip(), without_markers(history[-1][1]).strip()
     if _new_subject(question, previous, answer):
         return question, question
     switch = _SWITCH.match(question)

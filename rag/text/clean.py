@@ -15,6 +15,12 @@ _MD_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\]\(([^()\s]{0,2000})(?:\s[^()]{0,
 _MD_LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\(([^()\s]{0,2000})(?:\s[^()]{0,200})?\)")
 _MD_EMPHASIS = re.compile(r"(?<!\w)[*_~`]{1,3}|[*_~`]{1,3}(?!\w)")
 _SPACES = re.compile(r"[ \t\u00a0]{2,}")
+_MARKERS = re.compile(r"\s*\[\d+\]")
+
+
+def without_markers(text: str) -> str:
+    """An answer's text without its citation markers ("Kyiv [1][2]." -> "Kyiv.")."""
+    return _MARKERS.sub("", text)
 
 
 def printable(text: str) -> str:
