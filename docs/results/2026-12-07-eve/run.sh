@@ -60,3 +60,6 @@ $E --set $A/valflag-multihop.jsonl --out $A/valflag
 # 10. tuning probe for a next pass (no LLM): does the name an answer to who/which adds stand in
 #     the sentence quoted for its citation (right against wrong answers of the dev sample)?
 .venv/bin/python $P/quote_name_probe.py > $P/quote_name_probe.txt
+# 11. the validation sample in full at the latest code (1911047), machine C class, the same
+#     session as val-machine-c: checks the figures merge.py read, and gives this code's timings
+$E --set multihop-validation --limit 120 --seed 7 --out $P/val-final-machine-c
