@@ -107,6 +107,14 @@ class Source:
     def text(self) -> str:
         return " ".join(self.sentences)
 
+    @property
+    def headline(self) -> str:
+        """The title where it is a headline; "" where ingest cut it from the article's first
+        sentence (`derive_title`, for a file with none, ends it with an ellipsis): that is one
+        sentence of the article, not what the article is about, and a name in it grounds no
+        other claim."""
+        return "" if self.title.rstrip().endswith(("…", "...")) else self.title
+
 
 @dataclass
 class Citation:

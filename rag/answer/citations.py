@@ -130,10 +130,12 @@ def _terms(text: str) -> set[str]:
 def ground(sentence_terms: set[str], claim: set[str], sources: list[Source]) -> tuple[dict[int, str], str, str]:
     """The sentence of each cited source a claim is grounded on (facts are sentences).
     Returns ({n: that sentence}, the grounding text with the sources' titles, outlets and
-    dates, and the same with the sentence before each, which "he" or "there" may refer to)."""
+    dates, and what grounds names: the same with headlines only, not titles made from an
+    article's first words, and with the sentence before each, which "he" or "there" may
+    refer to)."""
     quotes: dict[int, str] = {}
     hay_parts: list[str] = []
-    before: list[str] = []
+    names_parts: list[str] = []
     for p in sources:
         best_i, best_ov = 0, -1.0
         for i, w in enumerate(p.sentences):
@@ -144,10 +146,8 @@ def ground(sentence_terms: set[str], claim: set[str], sources: list[Source]) -> 
                 best_i, best_ov = i, ov
         quotes[p.n] = p.sentences[best_i] if p.sentences else ""
         hay_parts += [quotes[p.n], p.title, p.outlet, p.published]
-        if p.sentences:
-            before.append(p.previous(best_i))
-    hay = " ".join(hay_parts)
-    return quotes, hay, f"{hay} {' '.join(before)}"
+        names_parts += [quotes[p.n], p.headline, p.outlet, p.published, p.previous(best_i) if p.sentences else ""]
+    return quotes, " ".join(hay_parts), " ".join(names_parts)
 
 
 def _literal_support(sentence: str, sources: list[Source]) -> tuple[float, str, dict[int, str]]:

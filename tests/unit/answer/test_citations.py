@@ -42,6 +42,26 @@ def test_a_name_in_another_sentence_of_the_source_does_not_ground_a_claim() -> N
     assert not s.supported
 
 
+def test_a_title_cut_from_the_first_sentence_grounds_no_name_and_a_headline_does() -> None:
+    # A file with no headline is titled with its first words (`derive_title`): the name in them
+    # is one sentence's subject (a sentence the model did not read here), not the answer to
+    # what another sentence says.
+    sentences = ["The city of Bakhmut endured heavy artillery fire.",
+                 "Bakhmut is a prime objective for Russian President Vladimir Putin."]  # fmt: skip
+    derived = Source(n=1, title="NATO Secretary General Jens Stoltenberg spoke in…", outlet="", url="", published="",
+                     sentences=sentences)  # fmt: skip
+    q = "Who sees Bakhmut as a key target?"
+    (s,) = CitationChecker(q).check("Jens Stoltenberg sees Bakhmut as a prime objective [1].", {1: derived})
+    assert not s.supported and "stoltenberg" in s.reason
+    (right,) = CitationChecker(q).check("Vladimir Putin sees Bakhmut as a prime objective [1].", {1: derived})
+    assert right.supported, right.reason
+    headline = Source(n=1, title="Stoltenberg: allies must send more ammunition", outlet="", url="", published="",
+                      sentences=["He said Bakhmut is a prime objective."])  # fmt: skip
+    (named,) = CitationChecker(q).check("Stoltenberg said Bakhmut is a prime objective [1].", {1: headline})
+    assert named.supported, named.reason
+    assert derived.headline == "" and headline.headline == headline.title
+
+
 def test_a_full_name_is_grounded_by_its_surname_in_the_cited_sentence_and_the_name_in_the_article() -> None:
     src = _src(1, "Sam Bankman-Fried grew up in California.", "His parents taught at Stanford.",
                "Bankman-Fried built FTX with customer money, prosecutors said.")  # fmt: skip
