@@ -34,3 +34,12 @@ def test_a_near_miss_is_refused_by_the_models_judgement(real_pipeline) -> None: 
 def test_an_unknown_name_is_refused_with_that_name(real_pipeline) -> None:  # type: ignore[no-untyped-def]
     ans = query("What did Olaf Scholz promise at the Brussels meeting?", pipeline=real_pipeline)
     assert ans.refused and "Olaf Scholz" in ans.refusal_reason
+
+
+def test_a_name_from_the_files_own_first_words_does_not_answer_who(real_pipeline) -> None:  # type: ignore[no-untyped-def]
+    """The seed file has no headline, so its title is its first words, which name Stoltenberg.
+    The model answers that he is the one preparing for more war; the article quotes him saying
+    Putin is. The cited sentence must name whoever the answer names."""
+    ans = query("Who, according to Stoltenberg, is preparing for more war?", pipeline=real_pipeline)
+    named = ans.text.split(" is ")[0]
+    assert ans.refused or "Stoltenberg" not in named, ans.text
