@@ -39,3 +39,21 @@ def test_a_banned_word_stays_banned_under_the_guard(real_pipeline) -> None:  # t
     first = _answer(llm).split()[0]
     guarded = _answer(llm, avoid=lambda opening: False, banned=(first,))
     assert guarded.strip() and not guarded.lstrip().startswith(first), (first, guarded)
+
+
+def test_an_answer_that_only_repeats_the_questions_name_is_asked_again_under_the_guard(real_pipeline, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The bundled 1.5B answers this question with the city the question itself names. The
+    pipeline asks it once more with the guard in its decoder (the second call carries one), and
+    refuses when the model gives the name again, saying which name."""
+    llm = real_pipeline.llm
+    guards: list[object] = []
+    stream_after = llm.stream_after
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        guards.append(kwargs.get("avoid"))
+        return stream_after(*args, **kwargs)
+
+    monkeypatch.setattr(llm, "stream_after", recording)
+    ans = real_pipeline.ask("Which city, according to Bakhmut's defenders, is under fire?")
+    assert len(guards) == 2 and guards[0] is None and callable(guards[1]), guards
+    assert ans.refused and ans.refusal_reason == "the answer only repeats a name the question gives ('Bakhmut')"
