@@ -40,3 +40,10 @@ for s in followups-seeds followups-multihop followups-heldout-multihop; do $E --
 $E --set multihop-validation --limit 120 --seed 7 --out $P/val
 # 5. asked by hand over the seed article (the chat misattributions)
 .venv/bin/python $P/seed_questions.py "Who, according to the NATO chief, is getting ready for more war?" "Who, according to Stoltenberg, is preparing for more war?" "Whose prime objective is Bakhmut, per the report?"
+# 6. the same validation sample with llama.cpp built for AVX2 only (no AVX-512), on the same
+#    machine C instance, to read this code's latency on the common machine class's kernels
+#    (the build flags are scripts/setup.sh's AVX2 level; installed beside the venv, not into it)
+CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON" \
+  .venv/bin/pip wheel -q --no-deps --no-cache-dir "llama-cpp-python==0.3.36" -w /tmp/avx2wheel
+.venv/bin/pip install -q --no-deps --target /tmp/llama_avx2 /tmp/avx2wheel/llama_cpp_python-0.3.36-py3-none-linux_x86_64.whl
+PYTHONPATH=/tmp/llama_avx2 $E --set multihop-validation --limit 120 --seed 7 --out $P/val-avx2-build
