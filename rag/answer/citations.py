@@ -146,7 +146,7 @@ def ground(sentence_terms: set[str], claim: set[str], sources: list[Source]) -> 
                 best_i, best_ov = i, ov
         quotes[p.n] = p.sentences[best_i] if p.sentences else ""
         hay_parts += [quotes[p.n], p.title, p.outlet, p.published]
-        names_parts += [quotes[p.n], p.headline, p.outlet, p.published, p.previous(best_i) if p.sentences else ""]
+        names_parts += [quotes[p.n], p.headline, p.outlet, p.published, p.previous(best_i)]
     return quotes, " ".join(hay_parts), " ".join(names_parts)
 
 
