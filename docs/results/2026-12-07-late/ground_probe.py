@@ -1,6 +1,6 @@
 """Tuning probe (no LLM): which stored answers would the citation check judge differently if a
 name could be grounded only on what the cited sentence leans on? Variants of `ground`:
-  base  as the product does today (the cited sentence, the source's title, outlet and date, and
+  base  as the checked-out code does (at 7dce2f8, where these outputs were made, the old rule) (the cited sentence, the source's title, outlet and date, and
         the sentence before it for names)
   A     a title derived from the article's own first words ("NATO Secretary General Jens
         Stoltenberg stressed ...") is not a headline: it does not ground anything
@@ -16,11 +16,10 @@ import re
 import sys
 
 sys.path.insert(0, ".")
-from eval.common import eval_settings, ingest_shared  # noqa: E402
-from eval.golden import load_set  # noqa: E402
-from rag import Pipeline, load_settings  # noqa: E402
+sys.path.insert(0, "docs/results/2026-12-07-late")
+from stored import pipeline_for, rebuilt_context, recheck  # noqa: E402
+
 from rag.answer import citations as C  # noqa: E402
-from rag.answer.safety import clean_answer  # noqa: E402
 
 BASE_GROUND = C.ground
 _LEANS = re.compile(r"\b(?:he|she|him|his|her|they|them|their|it|its|there)\b", re.IGNORECASE)
@@ -58,28 +57,19 @@ VARIANTS = {"base": BASE_GROUND, "A": variant(True, False), "B": variant(True, T
 
 
 def kept(pipe, q, raw, ctx):
-    checker = C.CitationChecker(q, pipe._similarity(), pipe.settings.check)
-    text = C.renumber_markers(clean_answer(raw), ctx.aliases)
-    out = checker.check(text, {s.n: s for s in ctx.sources})
-    return [(s.text, s.supported) for s in out]
+    return [(s.text, s.supported) for s in recheck(pipe, q, raw, ctx)]
 
 
 def main():
     set_name, run = sys.argv[1], sys.argv[2]
     only = set(sys.argv[3:])
-    base = load_settings()
-    gs = load_set(set_name, base.multihop_dir, base.seeds_dir)
-    pipe = Pipeline(eval_settings(base, gs, {}))
-    ingest_shared(pipe, gs, say=lambda m: print(m, file=sys.stderr))
+    pipe = pipeline_for(set_name)
     for line in gzip.open(run, "rt"):
         r = json.loads(line)
         if r["refused"] or not r.get("raw_answer") or (only and r["id"] not in only):
             continue
         q = r["question"]
-        ctx = pipe.context_for(q, pipe.retrieve(q))
-        quotes = {c["quote"] for c in r["citations"]}
-        if not quotes <= {w for s in ctx.sources for w in s.sentences} and ctx.reserve:
-            ctx = ctx.widened().folded()
+        ctx = rebuilt_context(pipe, r)
         res = {}
         for name, fn in VARIANTS.items():
             C.ground = fn

@@ -10,11 +10,10 @@ import json
 import sys
 
 sys.path.insert(0, ".")
-from eval.common import eval_settings, ingest_shared  # noqa: E402
-from eval.golden import load_set  # noqa: E402
-from rag import Pipeline, load_settings  # noqa: E402
+sys.path.insert(0, "docs/results/2026-12-07-late")
+from stored import pipeline_for, rebuilt_context, recheck  # noqa: E402
+
 from rag.answer import citations as C  # noqa: E402
-from rag.answer.safety import clean_answer  # noqa: E402
 from rag.text.names import claim_names, name_found  # noqa: E402
 from rag.text.terms import terms  # noqa: E402
 
@@ -34,26 +33,18 @@ def strict_missing(self, sentence, names_hay, read):
 
 
 def kept(pipe, q, raw, ctx):
-    checker = C.CitationChecker(q, pipe._similarity(), pipe.settings.check)
-    text = C.renumber_markers(clean_answer(raw), ctx.aliases)
-    return [(s.text, s.supported, s.reason) for s in checker.check(text, {s.n: s for s in ctx.sources})]
+    return [(s.text, s.supported, s.reason) for s in recheck(pipe, q, raw, ctx)]
 
 
 def main():
     set_name, run = sys.argv[1], sys.argv[2]
-    base = load_settings()
-    gs = load_set(set_name, base.multihop_dir, base.seeds_dir)
-    pipe = Pipeline(eval_settings(base, gs, {}))
-    ingest_shared(pipe, gs, say=lambda m: print(m, file=sys.stderr))
+    pipe = pipeline_for(set_name)
     for line in gzip.open(run, "rt"):
         r = json.loads(line)
         if r["refused"] or not r.get("raw_answer"):
             continue
         q = r["question"]
-        ctx = pipe.context_for(q, pipe.retrieve(q))
-        quotes = {c["quote"] for c in r["citations"]}
-        if not quotes <= {w for s in ctx.sources for w in s.sentences} and ctx.reserve:
-            ctx = ctx.widened().folded()
+        ctx = rebuilt_context(pipe, r)
         C.CitationChecker._missing = BASE_MISSING
         before = kept(pipe, q, r["raw_answer"], ctx)
         C.CitationChecker._missing = strict_missing

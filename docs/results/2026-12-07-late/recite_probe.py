@@ -8,19 +8,18 @@ import json
 import sys
 
 sys.path.insert(0, ".")
-from eval.common import eval_settings, ingest_shared  # noqa: E402
-from eval.golden import load_set  # noqa: E402
+sys.path.insert(0, "docs/results/2026-12-07-late")
+from stored import checker_for, pipeline_for, rebuilt_context  # noqa: E402
+from stored import recheck as check_stored
+
 from eval.metrics import answer_correct  # noqa: E402
-from rag import Pipeline, load_settings  # noqa: E402
 from rag.answer import citations as C  # noqa: E402
-from rag.answer.safety import clean_answer  # noqa: E402
 
 
 def recheck(pipe, q, raw, ctx):
-    checker = C.CitationChecker(q, pipe._similarity(), pipe.settings.check)
-    text = C.renumber_markers(clean_answer(raw), ctx.aliases)
+    checker = checker_for(pipe, q)
     sources = {s.n: s for s in ctx.sources}
-    out = checker.check(text, sources)
+    out = check_stored(pipe, q, raw, ctx)
     moved = []
     read = C.ReadSources(list(sources.values()))
     for i, s in enumerate(out):
@@ -42,10 +41,7 @@ def recheck(pipe, q, raw, ctx):
 
 def main():
     set_name, runs = sys.argv[1], sys.argv[2:]
-    base = load_settings()
-    gs = load_set(set_name, base.multihop_dir, base.seeds_dir)
-    pipe = Pipeline(eval_settings(base, gs, {}))
-    ingest_shared(pipe, gs, say=lambda m: print(m, file=sys.stderr))
+    pipe = pipeline_for(set_name)
     seen = set()
     for run in runs:
         for line in gzip.open(run, "rt"):
@@ -56,10 +52,7 @@ def main():
                 continue
             seen.add(r["id"])
             q = r["question"]
-            ctx = pipe.context_for(q, pipe.retrieve(q))
-            quotes = {c["quote"] for c in r["citations"]}
-            if not quotes <= {w for s in ctx.sources for w in s.sentences} and ctx.reserve:
-                ctx = ctx.widened().folded()
+            ctx = rebuilt_context(pipe, r)
             out, moved = recheck(pipe, q, r["raw_answer"], ctx)
             if not moved:
                 continue

@@ -7,16 +7,14 @@ Which stored answers would it refuse, right or wrong? Re-checked over the contex
 retrieval. Usage: python relation_probe.py SET RUN/questions.jsonl.gz..."""
 import gzip
 import json
-import re
 import sys
 
 sys.path.insert(0, ".")
-from eval.common import eval_settings, ingest_shared  # noqa: E402
-from eval.golden import load_set  # noqa: E402
-from rag import Pipeline, load_settings  # noqa: E402
+sys.path.insert(0, "docs/results/2026-12-07-late")
+from stored import pipeline_for, rebuilt_context, recheck  # noqa: E402
+
 from rag.answer import citations as C  # noqa: E402
 from rag.answer.opening import asks_identity  # noqa: E402
-from rag.answer.safety import clean_answer  # noqa: E402
 from rag.text.names import claim_names, name_found  # noqa: E402
 from rag.text.terms import terms  # noqa: E402
 
@@ -29,12 +27,10 @@ def relation_terms(question: str) -> set[str]:
 
 
 def flagged(pipe, q, raw, ctx):
-    checker = C.CitationChecker(q, pipe._similarity(), pipe.settings.check)
-    text = C.renumber_markers(clean_answer(raw), ctx.aliases)
     sources = {s.n: s for s in ctx.sources}
     rel = relation_terms(q)
     q_terms = set(terms(q))
-    for s in checker.check(text, sources):
+    for s in recheck(pipe, q, raw, ctx):
         if not (s.supported and s.cites):
             continue
         added = [n for n in claim_names(s.text) if not set(terms(n)) <= q_terms]
@@ -56,10 +52,7 @@ def flagged(pipe, q, raw, ctx):
 
 def main():
     set_name, runs = sys.argv[1], sys.argv[2:]
-    base = load_settings()
-    gs = load_set(set_name, base.multihop_dir, base.seeds_dir)
-    pipe = Pipeline(eval_settings(base, gs, {}))
-    ingest_shared(pipe, gs, say=lambda m: print(m, file=sys.stderr))
+    pipe = pipeline_for(set_name)
     seen = set()
     for run in runs:
         for line in gzip.open(run, "rt") if run.endswith(".gz") else open(run):
@@ -68,10 +61,7 @@ def main():
                 continue
             seen.add(r["id"])
             q = r["question"]
-            ctx = pipe.context_for(q, pipe.retrieve(q))
-            quotes = {c["quote"] for c in r["citations"]}
-            if not quotes <= {w for s in ctx.sources for w in s.sentences} and ctx.reserve:
-                ctx = ctx.widened().folded()
+            ctx = rebuilt_context(pipe, r)
             bad, first = flagged(pipe, q, r["raw_answer"], ctx)
             print(json.dumps({"id": r["id"], "correct": r["correct"], "answerable": r["answerable"],
                               "flagged": bool(bad), "names": bad, "answer": first[:100]}), flush=True)
