@@ -25,7 +25,7 @@ from rag.retrieve.lexical import TermWeights, sentence_bm25
 from rag.store.layout import sentence_id, sentences_of_chunk, split_sentence_id
 from rag.text.answer_type import asked_type, asks_person, holds
 from rag.text.sentences import CLAUSE_BREAK
-from rag.text.terms import terms
+from rag.text.terms import query_terms, terms
 from rag.text.tokens import count_tokens
 from rag.types import Source
 
@@ -181,7 +181,7 @@ def reading_order(c: Candidates, question: str, idf: dict[str, float], lexical: 
         base = c.score - w.lexical_weight * c.lex - w.dense_weight * c.dense
         part_vecs = embed(parts) if embed is not None and c.vecs.size else None
         for k, part in enumerate(parts):
-            p_idf = {t: idf.get(t, lexical.idf(t) if lexical else 1.0) for t in dict.fromkeys(terms(part))}
+            p_idf = {t: idf.get(t, lexical.idf(t) if lexical else 1.0) for t in dict.fromkeys(query_terms(part))}
             p_lex = sentence_bm25(p_idf, c.toks)
             if p_lex.max() <= 0:
                 continue
@@ -263,7 +263,7 @@ def build_context(question: str, retrieval: Retrieval, sentence_vectors: Sentenc
     store); `embed(texts) -> vectors`, when given, embeds the parts of a multi-part question.
     `reserve_tokens`: the next-best sentences after those, kept for a second look.
     """
-    idf = {t: (lexical.idf(t) if lexical else 1.0) for t in dict.fromkeys(terms(question))}
+    idf = {t: (lexical.idf(t) if lexical else 1.0) for t in dict.fromkeys(query_terms(question))}
     c = gather(retrieval, sentence_vectors, max_chunks)
     if not c.ids:
         return Context([], 0, 0.0, 0.0, c.flagged)
@@ -281,5 +281,6 @@ def build_context(question: str, retrieval: Retrieval, sentence_vectors: Sentenc
         more = make_sources(c, selector.select(reserve_tokens, skip=read), retrieval.chunks[:max_chunks])
         reserve = [replace(s, n=len(sources) + k + 1) for k, s in enumerate(more)]
     best_dense = max(retrieval.sentence_scores.values(), default=0.0)
-    coverage = evidence_coverage(idf, [(c.toks[i], c.metas[i]) for idx in evidence.values() for i in idx])
+    asked = {t: idf[t] for t in terms(question)}  # the words as asked: a spelling not used is not missing
+    coverage = evidence_coverage(asked, [(c.toks[i], c.metas[i]) for idx in evidence.values() for i in idx])
     return Context(sources, count_tokens(format_sources(sources)), coverage, best_dense, c.flagged, reserve)

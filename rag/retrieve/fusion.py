@@ -27,7 +27,7 @@ from rag.store.chroma import ChunkStore
 from rag.store.chunk_index import ChunkIndex, IndexedChunk
 from rag.store.layout import sentence_id
 from rag.text.dates import day_number
-from rag.text.terms import terms
+from rag.text.terms import query_terms
 
 Ranked = tuple[float, list[str]]  # (weight in the fusion, chunk ids in rank order)
 
@@ -63,7 +63,7 @@ class _Searches:
 
     def __init__(self, view: CorpusView, store: ChunkStore, question: str, qvec: np.ndarray):
         self.view, self.store, self.question, self.qvec = view, store, question, qvec
-        self.words = terms(question)
+        self.words = query_terms(question)
         self.docs: dict[str, IndexedChunk] = {}
         self.lex_best: dict[str, float] = {}
         self.dense_best: dict[str, float] = {}

@@ -1,11 +1,14 @@
 """Content terms: lower-cased, stemmed, without stop words. What BM25, the evidence
-measure and the citation check compare."""
+measure and the citation check compare; a question's terms for search also carry each
+word's other spelling."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 from typing import Any
+
+from rag.text.spelling import other_spelling
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
@@ -52,3 +55,21 @@ def terms(text: str) -> list[str]:
     """
     stop = stopwords()
     return [stem(w) for w in _TOKEN.findall(text.lower()) if w not in stop]
+
+
+def query_terms(text: str) -> list[str]:
+    """A question's terms for lexical search: `terms`, each British word's followed by its
+    American spelling's (rag/text/spelling.py), so that "defence" also finds "defense". Not
+    for a word written with a capital: that is mostly a name ("Megan Grey", "Labour").
+
+    >>> query_terms("Where did the defence chiefs meet, Ms Grey?")
+    ['defenc', 'defens', 'chief', 'meet', 'ms', 'grey']
+    """
+    stop, out = stopwords(), []
+    for word in _TOKEN.findall(text):
+        w = word.lower()
+        if w not in stop:
+            out.append(stem(w))
+            if word == w and (other := other_spelling(w)) and stem(other) != out[-1]:
+                out.append(stem(other))
+    return out

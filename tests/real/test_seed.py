@@ -23,6 +23,14 @@ def test_settlements_question_is_answered_with_16_and_cites_the_seed(real_pipeli
     assert ans.timings["first_token"] > 0 and ans.timings["total"] >= ans.timings["first_token"]
 
 
+def test_a_question_in_british_spelling_is_answered_from_the_american_sentence(real_pipeline) -> None:  # type: ignore[no-untyped-def]
+    """"defence chiefs" against the article's "defense ministers ... in Brussels": searched only as
+    written, that sentence is not among those the model reads, and it answers from memory."""
+    ans = query("Where were the alliance's defence chiefs holding their talks?", pipeline=real_pipeline)
+    assert not ans.refused, ans.refusal_reason
+    assert "Brussels" in ans.text and any("Brussels" in c.quote for c in ans.citations)
+
+
 def test_uncovered_question_gets_no_citations(real_pipeline) -> None:  # type: ignore[no-untyped-def]
     ans = query("Who won the 2022 World Cup?", pipeline=real_pipeline)
     assert ans.refused and not ans.citations

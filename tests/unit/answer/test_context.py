@@ -89,3 +89,17 @@ def test_a_question_of_several_clues_reads_the_larger_budget(seeded_settings) ->
         assert pipe.context_for(fewer, pipe.retrieve(fewer)).tokens <= 60
     # A follow-up searches with the earlier turn's words: the question the person asked sets the budget.
     assert pipe.context_for(clues, pipe.retrieve(clues), asked="And the tanks?").tokens <= 60
+
+
+
+def test_a_question_in_british_spelling_scores_the_sentence_in_american() -> None:
+    """The seed article says "defense ministers"; a reader writes "defence chiefs"."""
+    from rag.retrieve.lexical import sentence_bm25
+    from rag.text.terms import query_terms, terms
+
+    sentences = [terms("NATO defense ministers gathered Tuesday in Brussels."),
+                 terms("Stoltenberg told reporters the talks come at a critical time.")]  # fmt: skip
+    q = "Where were the alliance's defence chiefs?"
+    searched = sentence_bm25(dict.fromkeys(query_terms(q), 1.0), sentences)
+    as_written = sentence_bm25(dict.fromkeys(terms(q), 1.0), sentences)
+    assert searched[0] > 0 and as_written[0] == 0 and searched[1] == 0
