@@ -34,10 +34,10 @@ from rag.errors import (
 from rag.ingest.indexer import IngestReport
 from rag.pipeline import Event, Pipeline, Retrieved
 from rag.retrieve.filters import Filters
-from rag.types import NOT_COVERED, Answer, AnswerSentence, Citation, Source, Token
+from rag.types import NOT_CHECKED, NOT_COVERED, Answer, AnswerSentence, Citation, Source, Token
 
 __all__ = [
-    "NOT_COVERED", "Answer", "AnswerSentence", "Citation", "EmbeddingMismatch", "Event", "Filters", "IngestError",
+    "NOT_CHECKED", "NOT_COVERED", "Answer", "AnswerSentence", "Citation", "EmbeddingMismatch", "Event", "Filters", "IngestError",
     "IngestRefused", "IngestReport", "InvalidQuestion", "ModelAuthError", "ModelRateLimited", "ModelTimeout",
     "ModelUnavailable", "NewsdeskError", "Pipeline", "Retrieved", "Settings", "Source", "StoreLocked",
     "StoreUnavailable", "Token", "clean_answer", "default_pipeline", "ingest", "load_settings", "query", "redact",

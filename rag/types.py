@@ -10,6 +10,9 @@ from datetime import date
 from typing import Any
 
 NOT_COVERED = "The articles do not cover this."
+# Where the model did answer and no sentence of its answer held up against the articles it cited:
+# the articles may well cover the question, and saying they do not would be untrue.
+NOT_CHECKED = "No answer could be checked against the articles."
 
 
 @dataclass(frozen=True)

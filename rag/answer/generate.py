@@ -23,7 +23,7 @@ from rag.answer.refusal import Evidence, RefusalPolicy, question_name_only
 from rag.answer.safety import clean_answer
 from rag.config import CheckSettings
 from rag.providers.chat import ChatModel, LLMEvent, LogitModel, Message
-from rag.types import Answer, Token
+from rag.types import NOT_CHECKED, NOT_COVERED, Answer, Token
 
 _AUX = r"(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|shall|may|might)"
 _YES_NO = re.compile(rf"^\s*{_AUX}\b|,\s*{_AUX}\s+(there|the|it|they|both|this|that|these|those|any)\b", re.IGNORECASE)
@@ -254,7 +254,8 @@ def generate(question: str, context: Context, llm: ChatModel, g: Generation, pol
         draft, why = answer_again(draft, evidence, question, context, llm, messages, g, policy, similarity, stop)
         timings["generate"] += time.perf_counter() - t_again  # the second answer is generation time
     timings["total"] = time.perf_counter() - started
-    if why:
-        yield make_answer(question, context, timings, refusal=why, draft=draft)
+    if why:  # once the model answered and the check refused it, "not covered" would be a guess
+        yield make_answer(question, context, timings, text=NOT_CHECKED if draft.checked else NOT_COVERED,
+                          refusal=why, draft=draft)  # fmt: skip
     else:
         yield compose(question, context, draft, timings, g.check.conflict_shared)

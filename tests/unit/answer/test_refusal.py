@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag import NOT_COVERED
+from rag import NOT_CHECKED, NOT_COVERED
 from rag.answer.context import Context
 from rag.answer.refusal import CHECKS, Evidence, RefusalPolicy
 from rag.answer.safety import WITHHELD
@@ -63,6 +63,14 @@ def test_unrelated_question_is_refused_without_calling_the_model(seeded_with) ->
     ans = seeded_with(llm).ask("Who won the 2022 World Cup final in Qatar?")
     assert ans.refused and ans.text == NOT_COVERED and not ans.citations
     assert llm.calls == []
+
+
+def test_an_answer_the_check_refuses_does_not_claim_the_articles_lack_it(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    """The seed article does give the number; only the model's answer failed the check."""
+    ans = seeded_with(QueueModel("21 settlements near Bakhmut were bombarded [1].")).ask(
+        "How many settlements near Bakhmut were bombarded?")
+    assert ans.refused and ans.text == NOT_CHECKED and "number(s) not in the cited passage: 21" in ans.refusal_reason
+    assert ans.format_text().startswith(NOT_CHECKED)
 
 
 def test_question_naming_an_absent_person_is_refused_without_the_model(seeded_with) -> None:  # type: ignore[no-untyped-def]
