@@ -21,3 +21,4 @@ $E --set multihop-validation --limit 120 --seed 7 --out $P/val
 $E --set multihop-dev --limit 120 --seed 7 --out $P/dev
 .venv/bin/python $P/prompt_parts.py > $P/prompt_parts.txt
 (cd /tmp/base && /work/main/.venv/bin/python -m rag.cli eval --quiet --set multihop-validation --limit 120 --seed 7 --out /work/main/$P/val-before)
+.venv/bin/python $P/header_prefill.py > $P/header_prefill.txt   # last, with nothing else running
