@@ -8,8 +8,8 @@ breame's list (Apache-2.0), not a hand-made word list.
 
 Only this way round: the news collections here are mostly American, so a British form is a
 rare word with a large idf. Searched for too, the British form of an American question's word
-pulled in unrelated British articles ("rumored" also searched as "rumour": MultiHop dev Hits@10
-fell by two questions, docs/EVALUATION.md).
+pulled in unrelated British articles ("rumored" also searched as "rumour") and cost MultiHop dev
+recall (docs/EVALUATION.md, twenty-seventh pass).
 """
 
 from __future__ import annotations
