@@ -14,17 +14,10 @@ recall (docs/EVALUATION.md, twenty-seventh pass).
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-
-@lru_cache(maxsize=1)
-def _american() -> dict[str, str]:
-    """British spelling -> American ({} if breame is missing)."""
-    try:
-        from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
-    except ImportError:  # an install without it still searches the words as written
-        return {}
-    return dict(BRITISH_ENGLISH_SPELLINGS)
+try:  # British spelling -> American
+    from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS as _AMERICAN
+except ImportError:  # an install without it still searches the words as written
+    _AMERICAN = {}
 
 
 def other_spelling(word: str) -> str:
@@ -35,4 +28,4 @@ def other_spelling(word: str) -> str:
     >>> other_spelling("defense"), other_spelling("bakhmut")
     ('', '')
     """
-    return _american().get(word, "")
+    return _AMERICAN.get(word, "")
