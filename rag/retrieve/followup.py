@@ -56,6 +56,18 @@ _CLAUSE = re.compile(r"^\s*(?:(?:on|in|at|for|by|from)\s+)?(?:what|which|how|whe
                      re.IGNORECASE)  # fmt: skip
 
 
+def _as_asked(history: list[tuple[str, str]]) -> str:
+    """The earlier question as the model was asked it, itself resolved against the turns before
+    it: in "Who is Diane Bazella's birth mother?", "How old is she?", "Where does she live?" the
+    third turn's "she" is the one the second turn meant. Only a question whose words were
+    resolved (a name for a pronoun, a question word merged into the clause) stands for the
+    turn; one asked after the earlier question, or as a new topic, stays as it was typed."""
+    typed = history[-1][0].strip()
+    asked = rewrite_follow_up(typed, history[:-1])[1]
+    framed = asked.startswith(FOLLOW_UP.split("{")[0]) or asked.startswith(TOPIC.split("{")[0])
+    return typed if framed else asked
+
+
 def _leaning_person(question: str) -> bool:
     """Whether "he", "she", "his"... leans on the earlier turn: not when the question names
     someone in a clause before it ("Did the NATO chief call X, and did he say Y?" after a
@@ -160,7 +172,7 @@ def rewrite_follow_up(question: str, history: list[tuple[str, str]] | None) -> t
     """
     if not history or not history[-1][0].strip() or _standalone(question):
         return question, question
-    previous, answer = history[-1][0].strip(), without_markers(history[-1][1]).strip()
+    previous, answer = _as_asked(history), without_markers(history[-1][1]).strip()
     if _new_subject(question, previous, answer):
         return question, question
     switch = _SWITCH.match(question)

@@ -102,3 +102,16 @@ def test_the_earlier_answer_names_no_outlet_and_no_person_for_the_follow_up(seed
     assert "Scholz" not in ans.refusal_reason and "Reuters" not in ans.refusal_reason
     asked_outright = seeded_fake_pipeline.ask("What did Olaf Scholz say on what day?")
     assert asked_outright.refused and "Olaf Scholz" in asked_outright.refusal_reason  # the check itself still works
+
+
+def test_a_third_turn_leans_on_the_second_as_it_was_resolved() -> None:
+    # "she" in the third turn is the person the second turn's "she" meant, not a guess from "How old is she?".
+    mother = [("Who is Diane Bazella's birth mother?", "Sherri Geerts [1]."), ("How old is she?", "81 [1].")]
+    assert rewrite_follow_up("Where does she live?", mother) == ("Where does Sherri Geerts live? How old is Sherri Geerts?",
+                                                                 "Where does Sherri Geerts live?")  # fmt: skip
+    # A bare question word merges into the second turn's merged clause.
+    met = [("Where did NATO defense ministers get together?", "Brussels [1]."), ("When?", "On Tuesday [1].")]
+    assert rewrite_follow_up("Why?", met)[1] == "Why did NATO defense ministers get together?"
+    # A second turn that was only framed by the first, or switched topic, stands as typed.
+    jets = [("Who leads NATO?", "Jens Stoltenberg [1]."), ("And what about fighter jets?", "Not urgent [1].")]
+    assert rewrite_follow_up("When?", jets)[1] == "(After the question: And what about fighter jets?) When?"
