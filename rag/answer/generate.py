@@ -29,17 +29,25 @@ _AUX = r"(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|s
 _YES_NO = re.compile(rf"^\s*{_AUX}\b|,\s*{_AUX}\s+(there|the|it|they|both|this|that|these|those|any)\b", re.IGNORECASE)
 _WH = re.compile(r"^\s*(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
 _ENDS_SENTENCE = re.compile(r"[.!?]\s*(\[\d+\])*\s*$")
+# A word and its opposite ("consistent or inconsistent", "agreement or disagreement", "before
+# or after") offer a choice: the reader wants the one that holds, and "Yes." answers neither.
+_CHOICE = re.compile(r"\b(\w+)\s+or\s+(?:in|un|dis|non|im|ir|il)\1\b|\bbefore\s+or\s+after\b|\bafter\s+or\s+before\b",
+                     re.IGNORECASE)  # fmt: skip
 
 
 def is_yes_no(question: str) -> bool:
-    """Whether the question expects Yes or No.
+    """Whether the question expects Yes or No: not a choice between a word and its opposite.
 
     >>> is_yes_no("Did TechCrunch report a merger?"), is_yes_no("Which company merged?")
     (True, False)
     >>> is_yes_no("Between the two reports, was there a change in tone?")
     True
+    >>> is_yes_no("Was the coverage consistent or inconsistent?"), is_yes_no("Did it report this before or after the match?")
+    (False, False)
+    >>> is_yes_no("Did The Verge or Engadget report a price cut?")
+    True
     """
-    return not _WH.match(question) and bool(_YES_NO.search(question))
+    return not _WH.match(question) and bool(_YES_NO.search(question)) and not _CHOICE.search(question)
 
 
 def build_messages(question: str, context: Context, system: str | None = None, *,

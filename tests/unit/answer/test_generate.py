@@ -263,3 +263,15 @@ def test_a_follow_up_may_answer_with_the_earlier_subject(judged_with) -> None:  
     llm = JudgingModel("Stoltenberg [1].", not_found_p=0.01)
     ans = judged_with(llm).ask("Who said that?", history=[(WHO, "President Putin [1].")])
     assert llm.avoided == [None] and not ans.refused
+
+
+def test_a_choice_between_a_word_and_its_opposite_gets_no_yes_no_verdict(judged_with) -> None:  # type: ignore[no-untyped-def]
+    """"Yes." answers neither side of "before or after?": such a question is answered in the
+    model's own words and checked like any other, with no verdict read and no Yes/No hint."""
+    reply = "Before the meetings, Stoltenberg stressed the need for more ammunition [1]."
+    choice, plain = JudgingModel(reply, not_found_p=0.01), JudgingModel(reply, not_found_p=0.01)
+    asked = judged_with(choice, yes_no_threshold=0.0).ask("Did Stoltenberg call for ammunition before or after the meetings?")
+    assert asked.yes_no_logodds is None and not asked.text.startswith("Yes")
+    assert "Begin with Yes or No" not in choice.judged[0][1]["content"]
+    control = judged_with(plain, yes_no_threshold=0.0).ask("Did Stoltenberg call for ammunition at the meetings?")
+    assert control.yes_no_logodds is not None and control.text.startswith("Yes")
