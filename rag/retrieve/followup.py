@@ -21,6 +21,9 @@ the latency budget on a 2-core CPU does not allow, so the question is resolved b
   the 1.5B answered that one again; docs/EVALUATION.md). Not the earlier answer: shown it,
   a small model answers the earlier question again.
 
+The earlier turn is read as it was put to the model: itself resolved against the turns before
+it, so a third turn's "she" finds the name the second turn's "she" was given.
+
 Retrieval always searches the resolved question with the earlier turn's words (a new topic
 may still be asked in the earlier frame: "What about Bakhmut?" after a count of shelled
 towns).
@@ -60,12 +63,19 @@ def _as_asked(history: list[tuple[str, str]]) -> str:
     """The earlier question as the model was asked it, itself resolved against the turns before
     it: in "Who is Diane Bazella's birth mother?", "How old is she?", "Where does she live?" the
     third turn's "she" is the one the second turn meant. Only a question whose words were
-    resolved (a name for a pronoun, a question word merged into the clause) stands for the
-    turn; one asked after the earlier question, or as a new topic, stays as it was typed."""
-    typed = history[-1][0].strip()
-    asked = rewrite_follow_up(typed, history[:-1])[1]
-    framed = asked.startswith(FOLLOW_UP.split("{")[0]) or asked.startswith(TOPIC.split("{")[0])
-    return typed if framed else asked
+    resolved (a name for a pronoun, a question word merged into the earlier clause) stands for the
+    turn; one asked after the earlier question, or as a new topic, stays as it was typed. Read
+    turn by turn from the first, so a long history costs no recursion."""
+    stands = ""
+    for k, (typed, _) in enumerate(history):
+        typed = typed.strip()
+        if k == 0 or not history[k - 1][0].strip() or _standalone(typed):
+            stands = typed
+            continue
+        asked = _resolve(typed, stands, without_markers(history[k - 1][1]).strip())[1]
+        framed = asked.startswith(FOLLOW_UP.split("{")[0]) or asked.startswith(TOPIC.split("{")[0])
+        stands = typed if framed else asked
+    return stands
 
 
 def _leaning_person(question: str) -> bool:
@@ -172,7 +182,11 @@ def rewrite_follow_up(question: str, history: list[tuple[str, str]] | None) -> t
     """
     if not history or not history[-1][0].strip() or _standalone(question):
         return question, question
-    previous, answer = _as_asked(history), without_markers(history[-1][1]).strip()
+    return _resolve(question, _as_asked(history), without_markers(history[-1][1]).strip())
+
+
+def _resolve(question: str, previous: str, answer: str) -> tuple[str, str]:
+    """`rewrite_follow_up` after the earlier turn: `previous` as it was asked, `answer` its reply."""
     if _new_subject(question, previous, answer):
         return question, question
     switch = _SWITCH.match(question)

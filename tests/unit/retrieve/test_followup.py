@@ -115,3 +115,11 @@ def test_a_third_turn_leans_on_the_second_as_it_was_resolved() -> None:
     # A second turn that was only framed by the first, or switched topic, stands as typed.
     jets = [("Who leads NATO?", "Jens Stoltenberg [1]."), ("And what about fighter jets?", "Not urgent [1].")]
     assert rewrite_follow_up("When?", jets)[1] == "(After the question: And what about fighter jets?) When?"
+
+
+def test_a_long_history_is_read_turn_by_turn() -> None:
+    """A caller of the library may pass any number of turns: reading each against the one before
+    must not recurse once per turn."""
+    long = [("Who is NATO's secretary general?", "Jens Stoltenberg [1].")] + [("Where did he meet the ministers?", "Brussels [1].")] * 3000
+    asked = rewrite_follow_up("What did he say?", long)[1]
+    assert "Stoltenberg" in asked and not asked.startswith("(After")
