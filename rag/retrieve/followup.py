@@ -112,7 +112,7 @@ def _person(question: str, previous: str, answer: str) -> str:
     asked for someone ("Who is...?", "Which player...?": a name of two or more words that the
     question did not give); else a name of the earlier question (the one nearest a word both
     questions share, else the last of two or more words, which is how people are named)."""
-    answered = [n.title() for n in sorted(claim_names(answer), key=lambda n: answer.lower().find(n))]
+    answered = [_as_written(n, answer) for n in sorted(claim_names(answer), key=lambda n: answer.lower().find(n))]
     names = [n for n in question_names(previous) if len(n) > 2 and not _a_thing(n, previous)]
     new_people = [n for n in answered if len(n.split()) > 1 and n.lower() not in previous.lower()]
     if re.match(r"\s*(who|whom|whose|which|what)\b", previous, re.IGNORECASE) and new_people:
@@ -131,6 +131,17 @@ def _person(question: str, previous: str, answer: str) -> str:
         return min(names, key=distance)
     people = [n for n in names if len(n.split()) > 1]
     return people[-1] if people else (answered[0] if answered else (names[-1] if names else ""))
+
+
+def _as_written(name: str, text: str) -> str:
+    """A lower-cased claim name as `text` writes it ("NATO Secretary General", "Erik ten Hag"),
+    not title-cased ("Nato", "Ten Hag").
+
+    >>> _as_written("nato secretary general jens stoltenberg", "NATO Secretary General Jens Stoltenberg [1].")
+    'NATO Secretary General Jens Stoltenberg'
+    """
+    m = re.search(r"\s+".join(map(re.escape, name.split())), text, re.IGNORECASE)
+    return m.group(0) if m else name.title()
 
 
 def _a_thing(name: str, text: str) -> bool:

@@ -123,3 +123,11 @@ def test_a_long_history_is_read_turn_by_turn() -> None:
     long = [("Who is NATO's secretary general?", "Jens Stoltenberg [1].")] + [("Where did he meet the ministers?", "Brussels [1].")] * 3000
     asked = rewrite_follow_up("What did he say?", long)[1]
     assert "Stoltenberg" in asked and not asked.startswith("(After")
+
+
+def test_a_name_from_the_earlier_answer_keeps_its_own_letters() -> None:
+    nato = [("Who heads NATO?", "NATO Secretary General Jens Stoltenberg [1].")]
+    assert rewrite_follow_up("Where was he meeting ministers?", nato)[1] == \
+        "Where was NATO Secretary General Jens Stoltenberg meeting ministers?"
+    united = [("Who managed United before Erik ten Hag?", "Ralf Rangnick [1], before Erik ten Hag [2].")]
+    assert "Ralf Rangnick" in rewrite_follow_up("When did he leave?", united)[1]
