@@ -31,3 +31,5 @@ $E --set multihop-validation --limit 120 --seed 7 --out $P/val
 for s in followups-seeds followups-multihop followups-heldout-multihop; do $E --set $s --out $P/fu/$s; done
 # 5. offline, no LLM: the Yes/No verdict with the NOT FOUND reading, on dev rows only
 .venv/bin/python $P/yes_no_with_not_found.py > $P/yes_no_with_not_found.txt
+# 6. the chain sets again at ae9a5c4 (a name from the earlier answer kept as written)
+for s in followups-chain-seeds followups-chain-multihop; do $E --set $s --out $P/case-$s; done
