@@ -40,6 +40,7 @@ from rag.text.terms import terms
 
 FOLLOW_UP = "(After the question: {previous}) {question}"
 TOPIC = "What do the sources say about {subject}?"
+_FRAMES = (FOLLOW_UP.split("{")[0], TOPIC.split("{")[0])  # how a question that was only framed begins
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 _REFERENCE = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there|then|such)\b", re.IGNORECASE)
 _SWITCH = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<x>.+?)\s*\??\s*$|^\s*and\s+(?P<y>(?:the\s+)?\w[\w\s'-]*?)\s*\?\s*$",
@@ -69,13 +70,17 @@ def _as_asked(history: list[tuple[str, str]]) -> str:
     stands = ""
     for k, (typed, _) in enumerate(history):
         typed = typed.strip()
-        if k == 0 or not history[k - 1][0].strip() or _standalone(typed):
+        if k == 0 or _on_its_own(typed, history[k - 1][0]):
             stands = typed
             continue
         asked = _resolve(typed, stands, without_markers(history[k - 1][1]).strip())[1]
-        framed = asked.startswith(FOLLOW_UP.split("{")[0]) or asked.startswith(TOPIC.split("{")[0])
-        stands = typed if framed else asked
+        stands = typed if asked.startswith(_FRAMES) else asked
     return stands
+
+
+def _on_its_own(question: str, earlier: str) -> bool:
+    """Whether `question` is asked without the earlier turn: there is none, or it stands alone."""
+    return not earlier.strip() or _standalone(question)
 
 
 def _leaning_person(question: str) -> bool:
@@ -191,7 +196,7 @@ def rewrite_follow_up(question: str, history: list[tuple[str, str]] | None) -> t
     >>> rewrite_follow_up("Who is the NATO Secretary General?", [("Anything?", "No.")])
     ('Who is the NATO Secretary General?', 'Who is the NATO Secretary General?')
     """
-    if not history or not history[-1][0].strip() or _standalone(question):
+    if not history or _on_its_own(question, history[-1][0]):
         return question, question
     return _resolve(question, _as_asked(history), without_markers(history[-1][1]).strip())
 
