@@ -1,8 +1,8 @@
 """Citations: parse `[n]` markers, map them to sources, and check each sentence's support.
 
 The check is deterministic: the numbers and names in an answer sentence must appear in the
-passage it cites, and enough of its content words must too (optionally confirmed by
-embedding similarity). A sentence that fails is removed from the answer and reported; a
+passage it cites, words it gives to someone must be theirs there, and enough of its content
+words must appear too (optionally confirmed by embedding similarity). A sentence that fails is removed from the answer and reported; a
 sentence without a marker is attributed to the source that supports it, if one does.
 """
 
@@ -15,8 +15,9 @@ from functools import cached_property
 import numpy as np
 
 from rag.config import CheckSettings
-from rag.text.names import NUMBER_WORDS, claim_names, name_found
+from rag.text.names import NUMBER_WORDS, claim_names, name_found, publisher_mentions
 from rag.text.sentences import sentence_spans, split_sentences
+from rag.text.speech import misattributed
 from rag.text.terms import terms
 from rag.types import AnswerSentence, Source
 
@@ -200,7 +201,7 @@ class CitationChecker:
             return _literal_support(sentence, sources)
         claim = s_terms - self._q_terms
         quotes, hay, names_hay = ground(s_terms, claim, sources)
-        missing = self._missing(sentence, names_hay, read)
+        missing = self._missing(sentence, names_hay, read) or self._misquoted(sentence, quotes, sources, read)
         if missing:
             return 0.0, missing, quotes
         hay_terms = _terms(hay)
@@ -238,6 +239,13 @@ class CitationChecker:
 
         names = sorted(n for n in claim_names(sentence) if not grounded(n))
         return f"name(s) not in the cited passage: {', '.join(names)}" if names else ""
+
+    def _misquoted(self, sentence: str, quotes: dict[int, str], sources: list[Source], read: ReadSources) -> str:
+        """Why the answer's "X said ..." is not what the cited sentences say ("" when it is):
+        they give the words to someone else."""
+        outlets = [p.outlet for p in read.sources if p.outlet] + publisher_mentions(self.question)
+        wrong = misattributed(sentence, list(quotes.values()), " ".join(p.text() for p in sources), outlets)
+        return f"the cited passage gives these words to {', '.join(wrong[1])}, not {wrong[0]}" if wrong else ""
 
     def check(self, text: str, sources: dict[int, Source]) -> list[AnswerSentence]:
         """Check every sentence of an answer against the sources it cites.

@@ -112,3 +112,30 @@ def test_an_answer_with_no_content_word_must_stand_in_the_cited_sentence_as_writ
     plain = _src(1, "Stoltenberg said fighter jets are not urgent.", "Ministers met in Brussels.")
     (letter,) = CitationChecker("Which model has both?").check("S [1]", {1: plain})
     assert not letter.supported  # a letter inside words is not the answer standing there
+
+
+def test_words_given_to_someone_else_than_the_cited_sentence_names_fail_the_check() -> None:
+    # The question names the wrong speaker and the model repeats it: every word of the answer is
+    # in the article (which names Brown elsewhere), but these words are Menendez's.
+    src = _src(1, "Committee chair Senator Sherrod Brown disagreed with the banks.",
+               "“Charging the fees is a choice that harms Black and brown communities,” Menendez said.")  # fmt: skip
+    q = "Which communities did Sherrod Brown say overdraft fees hurt most?"
+    (s,) = CitationChecker(q).check("Sherrod Brown said the fees harm Black and brown communities [1].", {1: src})
+    assert not s.supported and s.reason == "the cited passage gives these words to Menendez, not Sherrod Brown"
+    (right,) = CitationChecker(q).check("Senator Menendez said the fees harm Black and brown communities [1].", {1: src})
+    assert right.supported, right.reason
+
+
+def test_a_speaker_named_otherwise_in_the_sources_an_outlet_or_a_pronoun_is_not_a_misattribution() -> None:
+    src = Source(n=1, title="Binance CEO steps down", outlet="TechCrunch", url="", published="",
+                 sentences=["Changpeng Zhao, also known as “CZ,” is stepping down.",
+                            "Zhao told Binance employees it was better to ask for forgiveness than permission."])  # fmt: skip
+    q = "What did CZ tell his staff about asking permission?"
+    for answer in ("CZ told Binance employees it was better to ask for forgiveness than permission [1].",
+                   "TechCrunch says Binance employees were told to ask for forgiveness than permission [1].",
+                   "He told Binance employees it was better to ask for forgiveness than permission [1]."):  # fmt: skip
+        (s,) = CitationChecker(q).check(answer, {1: src})
+        assert s.supported, (answer, s.reason)
+    wrong = "What did Janet Yellen tell Binance staff about asking permission?"  # a name the question gives is no claim
+    (s,) = CitationChecker(wrong).check("Janet Yellen told Binance employees to ask for forgiveness than permission [1].", {1: src})
+    assert not s.supported and s.reason == "the cited passage gives these words to Zhao, not Janet Yellen"

@@ -1,0 +1,98 @@
+"""Who a sentence gives words to: "Carragher said ...", "... said Cheika", "according to Zhao".
+
+An answer can put a source's words in another person's mouth and still pass a check of its
+terms and names. "Erik ten Hag wrote that United had gone stale" cited to "In his column,
+Carragher said United's signings have led to the club becoming stale" has every word in the
+cited sentence, since the article names Ten Hag elsewhere. The small models write this when the
+question names the wrong speaker ("What did Sherrod Brown say about overdraft fees?"). Here a
+sentence's speakers are read by pattern, and `misattributed` tells whether an answer gives words
+to someone the cited sentences do not. Patterns are bounded: sources are untrusted text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.text.names import TITLES, not_names
+
+# Verbs an answer uses to give someone words. Narrow on purpose: "Uber has added features" and
+# "the Dodgers announced" are not quotations of a person.
+_CLAIM_VERBS = r"(?:said|says|told|tells|wrote|writes|warned|warns|stated|states|claimed|claims|argued|argues|" \
+               r"insisted|insists|stressed|stresses|urged|urges)"  # fmt: skip
+# In a source more verbs give words: whoever "added" or "noted" a sentence is its speaker.
+_SOURCE_VERBS = rf"(?:{_CLAIM_VERBS[3:-1]}|added|adds|noted|notes|explained|explains|announced|announces|" \
+                r"acknowledged|admitted|asked|asks|replied|declared|confirmed|denied|tweeted|posted|commented|remarked)"  # fmt: skip
+_INVERTED_VERBS = r"(?:said|says|wrote|writes|added|adds|asked|asks|noted|notes)"  # "..., said Cheika."
+_NAME = r"[A-Z][\w.'’-]{0,40}(?:\s+(?:[A-Z][\w.'’-]{0,40}|ten|van|von|de|der|da|di|le|la|al)){0,5}"
+_BETWEEN = r"(?:\s+(?:has|had|have|also|then|later|once|previously|reportedly)){0,2}"
+_GIVES = re.compile(rf"({_NAME}){_BETWEEN}\s+{_CLAIM_VERBS}\b|\baccording\s+to\s+({_NAME})")
+_GIVEN = re.compile(rf"({_NAME}){_BETWEEN}\s+{_SOURCE_VERBS}\b|\b{_INVERTED_VERBS}\s+({_NAME})|\baccording\s+to\s+({_NAME})")
+# "Changpeng Zhao, also known as “CZ,”", "Sam Bankman-Fried (SBF)": one person, two names.
+_ALIAS = r"\b{a}\b[^.()]{{0,40}}?\b(?:also\s+known\s+as|known\s+as|nicknamed|dubbed|aka)\W{{1,4}}{b}\b|\b{a}\b[^.()]{{0,30}}\(\W{{0,2}}{b}\b"
+
+
+def name_words(name: str) -> set[str]:
+    """The words that tell one speaker from another: not titles or capitalised ordinary words.
+
+    >>> sorted(name_words("Secretary of Treasury Janet Yellen's"))
+    ['janet', 'treasury', 'yellen']
+    """
+    words = (re.sub(r"['’]s?$", "", w).strip(".").lower() for w in name.split())
+    return {w for w in words if len(w) > 1 and w not in not_names() and w not in TITLES}
+
+
+def speakers(text: str, claim: bool = False) -> list[str]:
+    """The named people `text` gives words to (pronouns and titles alone are not names); `claim`:
+    read as an answer's sentence, with the narrow verbs.
+
+    >>> speakers("“It is a big job,” Waugh said, after Nucifora told The Roar he would not return.")
+    ['Waugh', 'Nucifora']
+    >>> speakers("“New Zealand has always been a benchmark,” said Cheika."), speakers("He said it was over.")
+    (['Cheika'], [])
+    """
+    out = []
+    for m in (_GIVES if claim else _GIVEN).finditer(text):
+        name = next(g for g in m.groups() if g).rstrip(".,;:'’")
+        if name_words(name):
+            out.append(name)
+    return out
+
+
+def _aliases(a: str, b: str, text: str) -> bool:
+    """Whether `text` names the two as one person ("Changpeng Zhao, also known as “CZ,”")."""
+    for x in name_words(a):
+        for y in name_words(b):
+            for p, q in ((x, y), (y, x)):
+                if re.search(_ALIAS.format(a=re.escape(p), b=re.escape(q)), text, re.IGNORECASE):
+                    return True
+    return False
+
+
+def misattributed(sentence: str, cited: list[str], read: str = "", not_people: list[str] | None = None) -> tuple[str, list[str]] | None:
+    """(the speaker `sentence` names, the speakers the `cited` sentences name) when the answer
+    gives words to someone the cited sentences do not; None when they agree or say nothing of
+    who spoke ("he said" names no one). `read`: the text of the sources, where an alias may be
+    spelled out; `not_people`: names that are outlets ("The Verge claims ..." is the article).
+
+    >>> misattributed("Sherrod Brown said the fees hurt Black and brown communities.",
+    ...               ["“Charging the fees is a choice that harms Black and brown communities,” Menendez said."])
+    ('Sherrod Brown', ['Menendez'])
+    >>> misattributed("Sen. Robert Menendez said the fees hurt Black and brown communities.",
+    ...               ["“Charging the fees is a choice that harms Black and brown communities,” Menendez said."]) is None
+    True
+    >>> misattributed("CZ told staff to ask for forgiveness.", ["Zhao told employees to ask for forgiveness."],
+    ...               "Changpeng Zhao, also known as “CZ,” is stepping down.") is None
+    True
+    """
+    given = [s for q in cited for s in speakers(q)]
+    if not given:
+        return None
+    outlets = set().union(*(name_words(o) for o in not_people or []))
+    known = set().union(*(name_words(s) for s in given))
+    for name in speakers(sentence, claim=True):
+        words = name_words(name)
+        if words & outlets or words & known:
+            continue
+        if not any(_aliases(name, s, read) for s in given):
+            return name, given
+    return None
