@@ -242,10 +242,9 @@ class CitationChecker:
 
     def _misquoted(self, sentence: str, quotes: dict[int, str], sources: list[Source], read: ReadSources) -> str:
         """Why the answer's "X said ..." is not what the cited sentences say ("" when it is):
-        they give the words to someone else."""
+        they give the words to someone else, or quote no one."""
         outlets = [p.outlet for p in read.sources if p.outlet] + publisher_mentions(self.question)
-        wrong = misattributed(sentence, list(quotes.values()), " ".join(p.text() for p in sources), outlets)
-        return f"the cited passage gives these words to {', '.join(wrong[1])}, not {wrong[0]}" if wrong else ""
+        return misattributed(sentence, list(quotes.values()), " ".join(p.text() for p in sources), outlets)
 
     def check(self, text: str, sources: dict[int, Source]) -> list[AnswerSentence]:
         """Check every sentence of an answer against the sources it cites.

@@ -6,7 +6,7 @@ Carragher said United's signings have led to the club becoming stale" has every 
 cited sentence, since the article names Ten Hag elsewhere. The small models write this when the
 question names the wrong speaker ("What did Sherrod Brown say about overdraft fees?"). Here a
 sentence's speakers are read by pattern, and `misattributed` tells whether an answer gives words
-to someone the cited sentences do not. Patterns are bounded: sources are untrusted text.
+to someone the cited sentences do not, or makes a quotation of a sentence that quotes no one. Patterns are bounded: sources are untrusted text.
 """
 
 from __future__ import annotations
@@ -17,16 +17,20 @@ from rag.text.names import TITLES, not_names
 
 # Verbs an answer uses to give someone words. Narrow on purpose: "Uber has added features" and
 # "the Dodgers announced" are not quotations of a person.
-_CLAIM_VERBS = r"(?:said|says|told|tells|wrote|writes|warned|warns|stated|states|claimed|claims|argued|argues|" \
-               r"insisted|insists|stressed|stresses|urged|urges)"  # fmt: skip
+_CLAIM_WORDS = "said|says|told|tells|wrote|writes|warned|warns|stated|states|claimed|claims|argued|argues|insisted|" \
+               "insists|stressed|stresses|urged|urges"  # fmt: skip
+_CLAIM_VERBS = rf"(?:{_CLAIM_WORDS})"
 # In a source more verbs give words: whoever "added" or "noted" a sentence is its speaker.
-_SOURCE_VERBS = rf"(?:{_CLAIM_VERBS[3:-1]}|added|adds|noted|notes|explained|explains|announced|announces|" \
-                r"acknowledged|admitted|asked|asks|replied|declared|confirmed|denied|tweeted|posted|commented|remarked)"  # fmt: skip
+_SOURCE_VERBS = rf"(?:{_CLAIM_WORDS}|added|adds|noted|notes|explained|explains|announced|announces|acknowledged|" \
+                r"admitted|asked|asks|replied|declared|confirmed|denied|tweeted|posted|commented|remarked)"  # fmt: skip
 _INVERTED_VERBS = r"(?:said|says|wrote|writes|added|adds|asked|asks|noted|notes)"  # "..., said Cheika."
 _NAME = r"[A-Z][\w.'’-]{0,40}(?:\s+(?:[A-Z][\w.'’-]{0,40}|ten|van|von|de|der|da|di|le|la|al)){0,5}"
 _BETWEEN = r"(?:\s+(?:has|had|have|also|then|later|once|previously|reportedly)){0,2}"
 _GIVES = re.compile(rf"({_NAME}){_BETWEEN}\s+{_CLAIM_VERBS}\b|\baccording\s+to\s+({_NAME})")
 _GIVEN = re.compile(rf"({_NAME}){_BETWEEN}\s+{_SOURCE_VERBS}\b|\b{_INVERTED_VERBS}\s+({_NAME})|\baccording\s+to\s+({_NAME})")
+# Any sign that a sentence reports speech or a view, named or not ("he said", a quotation).
+_ANY_SPEECH = re.compile(rf"\b{_SOURCE_VERBS}\b|\baccording\s+to\b|[\"“”]|\b(?:believes?|thinks?|expects?|predicted|suggested|"
+                         r"quoted|called|described|saying)\b", re.IGNORECASE)  # fmt: skip
 # "Changpeng Zhao, also known as “CZ,”", "Sam Bankman-Fried (SBF)": one person, two names.
 _ALIAS = r"\b{a}\b[^.()]{{0,40}}?\b(?:also\s+known\s+as|known\s+as|nicknamed|dubbed|aka)\W{{1,4}}{b}\b|\b{a}\b[^.()]{{0,30}}\(\W{{0,2}}{b}\b"
 
@@ -68,31 +72,33 @@ def _aliases(a: str, b: str, text: str) -> bool:
     return False
 
 
-def misattributed(sentence: str, cited: list[str], read: str = "", not_people: list[str] | None = None) -> tuple[str, list[str]] | None:
-    """(the speaker `sentence` names, the speakers the `cited` sentences name) when the answer
-    gives words to someone the cited sentences do not; None when they agree or say nothing of
-    who spoke ("he said" names no one). `read`: the text of the sources, where an alias may be
-    spelled out; `not_people`: names that are outlets ("The Verge claims ..." is the article).
+def misattributed(sentence: str, cited: list[str], sources: str = "", not_people: list[str] | None = None) -> str:
+    """Why `sentence` gives words to someone the `cited` sentences do not ("" when it does not):
+    they name another speaker, or they quote no one and the cited `sources` (their text as the
+    model read it) never quote that person either. A cited "he said" names no one, so it is
+    never held against an answer. `sources` may also spell out an alias ("Changpeng Zhao, also
+    known as “CZ,”"); `not_people` are outlets ("The Verge claims ..." is the article).
 
     >>> misattributed("Sherrod Brown said the fees hurt Black and brown communities.",
     ...               ["“Charging the fees is a choice that harms Black and brown communities,” Menendez said."])
-    ('Sherrod Brown', ['Menendez'])
-    >>> misattributed("Sen. Robert Menendez said the fees hurt Black and brown communities.",
-    ...               ["“Charging the fees is a choice that harms Black and brown communities,” Menendez said."]) is None
-    True
+    'the cited passage gives these words to Menendez, not Sherrod Brown'
+    >>> misattributed("Joe Flacco said the Bears' sideline appeared convinced it had won.",
+    ...               ["The Bears' sideline appeared convinced it had won."], "Fields threw a Hail Mary.")
+    'the cited passage does not say that Joe Flacco said it'
     >>> misattributed("CZ told staff to ask for forgiveness.", ["Zhao told employees to ask for forgiveness."],
-    ...               "Changpeng Zhao, also known as “CZ,” is stepping down.") is None
-    True
+    ...               "Changpeng Zhao, also known as “CZ,” is stepping down.")
+    ''
     """
     given = [s for q in cited for s in speakers(q)]
-    if not given:
-        return None
     outlets = set().union(*(name_words(o) for o in not_people or []))
     known = set().union(*(name_words(s) for s in given))
     for name in speakers(sentence, claim=True):
         words = name_words(name)
         if words & outlets or words & known:
             continue
-        if not any(_aliases(name, s, read) for s in given):
-            return name, given
-    return None
+        if given and not any(_aliases(name, s, sources) for s in given):
+            return f"the cited passage gives these words to {', '.join(given)}, not {name}"
+        quoted_there = words & set().union(*(name_words(s) for s in speakers(sources)))
+        if not given and not quoted_there and not any(_ANY_SPEECH.search(q) for q in cited):
+            return f"the cited passage does not say that {name} said it"
+    return ""

@@ -139,3 +139,13 @@ def test_a_speaker_named_otherwise_in_the_sources_an_outlet_or_a_pronoun_is_not_
     wrong = "What did Janet Yellen tell Binance staff about asking permission?"  # a name the question gives is no claim
     (s,) = CitationChecker(wrong).check("Janet Yellen told Binance employees to ask for forgiveness than permission [1].", {1: src})
     assert not s.supported and s.reason == "the cited passage gives these words to Zhao, not Janet Yellen"
+
+
+def test_a_quotation_of_a_sentence_that_quotes_no_one_fails_unless_the_source_quotes_that_person() -> None:
+    q = "What did Joe Flacco say the Bears' sideline did as the Hail Mary came down?"
+    plain = _src(1, "The Bears' sideline appeared convinced it had won.", "Joe Flacco watched on the jumbotron.")
+    (s,) = CitationChecker(q).check("Joe Flacco said the Bears' sideline appeared convinced it had won [1].", {1: plain})
+    assert not s.supported and s.reason == "the cited passage does not say that Joe Flacco said it"
+    quoted = _src(1, "The Bears' sideline appeared convinced it had won.", "“I was just waiting for the clock,” Flacco said.")
+    (ok,) = CitationChecker(q).check("Joe Flacco said the Bears' sideline appeared convinced it had won [1].", {1: quoted})
+    assert ok.supported, ok.reason
