@@ -2,8 +2,9 @@
 
 The check is deterministic: the numbers and names in an answer sentence must appear in the
 passage it cites, words it gives to someone must be theirs there, and enough of its content
-words must appear too (optionally confirmed by embedding similarity). A sentence that fails is removed from the answer and reported; a
-sentence without a marker is attributed to the source that supports it, if one does.
+words must appear too (optionally confirmed by embedding similarity). A sentence that fails is
+removed from the answer and reported; a sentence without a marker is attributed to the source
+that supports it, if one does.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ Carragher said United's signings have led to the club becoming stale" has every 
 cited sentence, since the article names Ten Hag elsewhere. The small models write this when the
 question names the wrong speaker ("What did Sherrod Brown say about overdraft fees?"). Here a
 sentence's speakers are read by pattern, and `misattributed` tells whether an answer gives words
-to someone the cited sentences do not, or makes a quotation of a sentence that quotes no one. Patterns are bounded: sources are untrusted text.
+to someone the cited sentences do not, or quotes someone from a sentence that quotes no one.
+Patterns are bounded: sources are untrusted text.
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ _SOURCE_VERBS = rf"(?:{_CLAIM_WORDS}|added|adds|noted|notes|explained|explains|a
 _INVERTED_VERBS = r"(?:said|says|wrote|writes|added|adds|asked|asks|noted|notes)"  # "..., said Cheika."
 _NAME = r"[A-Z][\w.'’-]{0,40}(?:\s+(?:[A-Z][\w.'’-]{0,40}|ten|van|von|de|der|da|di|le|la|al)){0,5}"
 _BETWEEN = r"(?:\s+(?:has|had|have|also|then|later|once|previously|reportedly)){0,2}"
-_GIVES = re.compile(rf"({_NAME}){_BETWEEN}\s+{_CLAIM_VERBS}\b|\baccording\s+to\s+({_NAME})")
+# Not "according to X" in an answer: X is as often an outlet or a document, and "According to
+# Reuters, Stoltenberg said ..." gives the words to Stoltenberg.
+_GIVES = re.compile(rf"({_NAME}){_BETWEEN}\s+{_CLAIM_VERBS}\b")
 _GIVEN = re.compile(rf"({_NAME}){_BETWEEN}\s+{_SOURCE_VERBS}\b|\b{_INVERTED_VERBS}\s+({_NAME})|\baccording\s+to\s+({_NAME})")
 # Any sign that a sentence reports speech or a view, named or not ("he said", a quotation).
 _ANY_SPEECH = re.compile(rf"\b{_SOURCE_VERBS}\b|\baccording\s+to\b|[\"“”]|\b(?:believes?|thinks?|expects?|predicted|suggested|"
@@ -47,7 +50,7 @@ def name_words(name: str) -> set[str]:
 
 def speakers(text: str, claim: bool = False) -> list[str]:
     """The named people `text` gives words to (pronouns and titles alone are not names); `claim`:
-    read as an answer's sentence, with the narrow verbs.
+    read as an answer's sentence, with the narrow verbs and without "according to".
 
     >>> speakers("“It is a big job,” Waugh said, after Nucifora told The Roar he would not return.")
     ['Waugh', 'Nucifora']

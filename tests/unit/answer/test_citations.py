@@ -149,3 +149,12 @@ def test_a_quotation_of_a_sentence_that_quotes_no_one_fails_unless_the_source_qu
     quoted = _src(1, "The Bears' sideline appeared convinced it had won.", "“I was just waiting for the clock,” Flacco said.")
     (ok,) = CitationChecker(q).check("Joe Flacco said the Bears' sideline appeared convinced it had won [1].", {1: quoted})
     assert ok.supported, ok.reason
+
+
+def test_according_to_in_an_answer_is_not_read_as_a_quotation() -> None:
+    # "according to X" names an outlet or a document as often as a person, and next to "said"
+    # it is not the speaker: the check leaves it to the name rules.
+    src = _src(1, "Reuters reported the meeting.", "Stoltenberg said the talks would go on in Brussels.")
+    (s,) = CitationChecker("What did Stoltenberg say about the talks?").check(
+        "Stoltenberg said the talks would go on in Brussels, according to Reuters [1].", {1: src})
+    assert s.supported, s.reason
