@@ -23,6 +23,7 @@ from collections.abc import Callable
 
 from rag.text.answer_type import asked_type
 from rag.text.clean import without_markers
+from rag.text.speech import source_as_subject
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _ARTICLES = {"the", "a", "an"}
@@ -107,3 +108,24 @@ def repeated_name(question: str, answer: str) -> str:
     if not re.search(rf"(?<!\w){name}(?!\w)", q) or re.search(rf"\bor\s+{name}(?!\w)|(?<!\w){name},?\s+or\b", q):
         return ""
     return said
+
+
+_LEADING_SOURCE = re.compile(r"^\s*according\s+to\s+[^,?]{1,60},\s*", re.IGNORECASE)
+
+
+def source_as_answer(question: str, answer: str, outlets: list[str]) -> str:
+    """The one an identity question says spoke ("Who, according to Ten Hag, can get back to
+    scoring?"), where the answer makes them its subject ("Ten Hag can get back to scoring goals
+    [1].", rag/text/speech.py); "" otherwise, and where the one who spoke is an outlet ("Who,
+    according to TechCrunch, ...?" may be answered "TechCrunch reports that ...").
+
+    >>> source_as_answer("According to Justin Fields, who nearly caught it?", "Justin Fields nearly caught it [1].", [])
+    'Justin Fields'
+    >>> source_as_answer("Who, according to TechCrunch, was fired?", "TechCrunch reports Sam Altman was [1].", ["TechCrunch"])
+    ''
+    """
+    if not asks_identity(_LEADING_SOURCE.sub("", question)):
+        return ""
+    name = source_as_subject(question, without_markers(answer))
+    return "" if not name or any(name.lower() in o.lower() or o.lower() in name.lower() for o in outlets) else name
+

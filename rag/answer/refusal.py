@@ -12,7 +12,8 @@ shown to the person who asked.
   the model reads the next-best sentences too and judges again, at a stricter threshold.
 - "draft": the model has written (nothing, or a decline).
 - "checked": after the citation check (nothing survived it, or all that did is a name the
-  question itself gives, which the model is first asked once more to avoid).
+  question itself gives, or makes the one the question says spoke its subject; the model is
+  first asked once more to avoid either).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rag.answer.context import Context
-from rag.answer.opening import repeated_name
+from rag.answer.opening import repeated_name, source_as_answer
 from rag.config import RefusalSettings
 from rag.retrieve.subjects import UnknownSubjects
 from rag.types import AnswerSentence
@@ -125,10 +126,13 @@ def _nothing_supported(e: Evidence, s: RefusalSettings) -> str | None:
 def question_name_only(e: Evidence) -> str:
     """The name, where all of an answer to who or which that survives the citation check is a
     name the question gives ("Taylor Swift [1]." asked which athlete was at Taylor Swift's
-    concert): not the answer. "" otherwise, and for a follow-up, where the earlier subject is a
-    natural answer."""
+    concert), or where it makes the one the question says spoke its subject ("Ten Hag can get
+    back to scoring goals [1]." asked who, according to Ten Hag, can): not the answer. "" otherwise,
+    and for a follow-up, where the earlier subject is a natural answer."""
     kept = " ".join(x.text for x in e.checked or [] if x.supported and x.cites)
-    return "" if e.follow_up else repeated_name(e.question, kept)
+    if e.follow_up:
+        return ""
+    return repeated_name(e.question, kept) or source_as_answer(e.question, kept, [s.outlet for s in e.context.sources if s.outlet])
 
 
 def _repeats_the_question(e: Evidence, s: RefusalSettings) -> str | None:

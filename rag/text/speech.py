@@ -105,3 +105,30 @@ def misattributed(sentence: str, cited: list[str], sources: str = "", not_people
         if not given and not quoted_there and not any(_ANY_SPEECH.search(q) for q in cited):
             return f"the cited passage does not say that {name} said it"
     return ""
+
+
+# "Who, according to Ten Hag, can ...?", "According to Justin Fields, who ...?"
+_ACCORDING = re.compile(r"\baccording\s+to\s+([^,?;]{1,60}?)\s*(?:,|\?|$)", re.IGNORECASE)
+_OPENING = re.compile(rf"\s*(?:[Tt]he\s+)?({_NAME})")
+
+
+def source_as_subject(question: str, answer: str) -> str:
+    """The one a question says spoke ("Who, according to Ten Hag, can get back to scoring?"),
+    where the answer makes them its subject ("Ten Hag can get back to scoring goals [1].")
+    instead of the one they spoke of; "" otherwise. An answer that gives them the words ("Cheika
+    said the All Blacks were favourites") is not this.
+
+    >>> source_as_subject("Who, according to Ten Hag, can get back to scoring goals?", "Ten Hag can get back to scoring [1].")
+    'Ten Hag'
+    >>> source_as_subject("Who, according to Cheika, are the favourites?", "Michael Cheika said the All Blacks are [1].")
+    ''
+    """
+    said = _ACCORDING.search(question)
+    source = name_words(said.group(1)) if said else set()
+    opening = _OPENING.match(answer) if source else None
+    if not opening or not name_words(opening.group(1)) & source:
+        return ""
+    if any(name_words(s) & source for s in speakers(answer, claim=True)):
+        return ""
+    return opening.group(1).strip()
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.opening import asks_identity, copies_question, opening_guard
+from rag.answer.opening import asks_identity, copies_question, opening_guard, source_as_answer
 
 # Dev-split wordings the 1.5B restated or answered with their own names (docs/EVALUATION.md).
 WHO = "Who is the individual that persuaded Adam Yedidia to join his trading venture after leaving Jane Street?"
@@ -46,3 +46,13 @@ def test_an_answer_is_not(question: str, opening: str) -> None:
 def test_a_question_on_its_own_is_guarded_against_its_own_names() -> None:
     guard = opening_guard("Who was sent off in Manchester United's game in Istanbul?")
     assert guard is not None and guard("Manchester United") and not guard("Eric Cantona")
+
+
+def test_the_one_a_question_says_spoke_is_not_the_answer_to_who() -> None:
+    q = "Who, according to the NATO chief, is getting ready for more war?"
+    assert source_as_answer(q, "NATO Secretary General Jens Stoltenberg is preparing for more war [1].", []) == (
+        "NATO Secretary General Jens Stoltenberg")
+    assert source_as_answer(q, "Putin is preparing for more war [1].", []) == ""
+    # Giving them the words is how an answer credits the one who spoke.
+    assert source_as_answer("Who, according to Cheika, are the favourites?", "Cheika said the All Blacks are [1].", []) == ""
+    assert source_as_answer("What did the NATO chief say about war?", "NATO Secretary General Jens Stoltenberg said so [1].", []) == ""
