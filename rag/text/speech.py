@@ -120,7 +120,7 @@ def source_as_subject(question: str, answer: str) -> str:
 
     >>> source_as_subject("Who, according to Ten Hag, can get back to scoring goals?", "Ten Hag can get back to scoring [1].")
     'Ten Hag'
-    >>> source_as_subject("Who, according to Cheika, are the favourites?", "Michael Cheika said the All Blacks are [1].")
+    >>> source_as_subject("Who, according to Cheika, are the favourites?", "Michael Cheika, the coach, said the All Blacks [1].")
     ''
     """
     said = _ACCORDING.search(question)
@@ -128,7 +128,10 @@ def source_as_subject(question: str, answer: str) -> str:
     opening = _OPENING.match(answer) if source else None
     if not opening or not name_words(opening.group(1)) & source:
         return ""
-    if any(name_words(s) & source for s in speakers(answer, claim=True)):
+    name = opening.group(1).strip()
+    # "Michael Cheika, the former Wallabies coach, said ...": the words are theirs, after an aside.
+    credits = re.match(rf"\s*(?:[Tt]he\s+)?{re.escape(name)}(?:,[^.;]{{0,160}}?,)?{_BETWEEN}\s+{_CLAIM_VERBS}\b", answer)
+    if credits or any(name_words(s) & source for s in speakers(answer, claim=True)):
         return ""
-    return opening.group(1).strip()
+    return name
 

@@ -55,4 +55,6 @@ def test_the_one_a_question_says_spoke_is_not_the_answer_to_who() -> None:
     assert source_as_answer(q, "Putin is preparing for more war [1].", []) == ""
     # Giving them the words is how an answer credits the one who spoke.
     assert source_as_answer("Who, according to Cheika, are the favourites?", "Cheika said the All Blacks are [1].", []) == ""
+    assert source_as_answer("Who, according to Nassar, finds video calls tiring?",
+                            "Dr. Carl Nassar, a counselor in Denver, Colorado, said humans do [1].", []) == ""
     assert source_as_answer("What did the NATO chief say about war?", "NATO Secretary General Jens Stoltenberg said so [1].", []) == ""
