@@ -21,3 +21,8 @@ $E --set multihop-validation --limit 120 --seed 7 --out $P/val
 # 6. the held-out set, before (a git worktree of f5eaaf0, same venv) and after
 (cd /tmp/base && /work/main/.venv/bin/python -m rag.cli eval --quiet --set /work/main/eval/golden/attribution-heldout-multihop.jsonl --out /work/main/$P/heldout-before)
 $E --set eval/golden/attribution-heldout-multihop.jsonl --out $P/heldout-after
+# 7. "Who, according to X, ...?": the tuning set at 3467871 (according/tuning-before) and at 5878ef5
+#    (tuning-after); the held-out set before (a worktree of 3467871) and after, at 5878ef5
+$E --set eval/golden/according-multihop.jsonl --out $P/according/tuning-after
+(cd /tmp/base && /work/main/.venv/bin/python -m rag.cli eval --quiet --set /work/main/eval/golden/according-heldout-multihop.jsonl --out /work/main/$P/according/heldout-before)
+$E --set eval/golden/according-heldout-multihop.jsonl --out $P/according/heldout-after
