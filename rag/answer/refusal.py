@@ -129,15 +129,27 @@ def question_name_only(e: Evidence) -> str:
     concert), or where it makes the one the question says spoke its subject ("Ten Hag can get
     back to scoring goals [1]." asked who, according to Ten Hag, can): not the answer. "" otherwise,
     and for a follow-up, where the earlier subject is a natural answer."""
-    kept = " ".join(x.text for x in e.checked or [] if x.supported and x.cites)
-    if e.follow_up:
-        return ""
-    return repeated_name(e.question, kept) or source_as_answer(e.question, kept, [s.outlet for s in e.context.sources if s.outlet])
+    return _repeated(e) or _source_given(e)
+
+
+def _kept(e: Evidence) -> str:
+    return " ".join(x.text for x in e.checked or [] if x.supported and x.cites)
+
+
+def _repeated(e: Evidence) -> str:
+    return "" if e.follow_up else repeated_name(e.question, _kept(e))
+
+
+def _source_given(e: Evidence) -> str:
+    return "" if e.follow_up else source_as_answer(e.question, _kept(e), [s.outlet for s in e.context.sources if s.outlet])
 
 
 def _repeats_the_question(e: Evidence, s: RefusalSettings) -> str | None:
-    name = question_name_only(e)
-    return f"the answer only repeats a name the question gives ('{name}')" if name else None
+    if name := _repeated(e):
+        return f"the answer only repeats a name the question gives ('{name}')"
+    if name := _source_given(e):
+        return f"the answer names the one the question says spoke ('{name}'), not whom they spoke of"
+    return None
 
 
 CHECKS: list[Check] = [

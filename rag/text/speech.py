@@ -128,7 +128,7 @@ def source_as_subject(question: str, answer: str) -> str:
     opening = _OPENING.match(answer) if source else None
     if not opening or not name_words(opening.group(1)) & source:
         return ""
-    name = opening.group(1).strip()
+    name = opening.group(1).strip().rstrip(".,;:")
     # "Michael Cheika, the former Wallabies coach, said ...": the words are theirs, after an aside.
     credits = re.match(rf"\s*(?:[Tt]he\s+)?{re.escape(name)}(?:,[^.;]{{0,160}}?,)?{_BETWEEN}\s+{_CLAIM_VERBS}\b", answer)
     if credits or any(name_words(s) & source for s in speakers(answer, claim=True)):

@@ -253,6 +253,13 @@ def test_the_same_name_twice_is_refused_with_the_name(judged_with) -> None:  # t
     assert ans.refusal_reason == "the answer only repeats a name the question gives ('Stoltenberg')"
 
 
+def test_an_answer_that_makes_the_one_who_spoke_its_subject_is_asked_again_then_refused(judged_with) -> None:  # type: ignore[no-untyped-def]
+    llm = JudgingModel("Stoltenberg is preparing for more war [1].", not_found_p=0.01)
+    ans = judged_with(llm).ask(WHO)
+    assert len(llm.avoided) == 2 and ans.refused
+    assert ans.refusal_reason == "the answer names the one the question says spoke ('Stoltenberg'), not whom they spoke of"
+
+
 def test_a_model_whose_tokens_cannot_be_chosen_is_not_asked_again(seeded_with) -> None:  # type: ignore[no-untyped-def]
     llm = QueueModel("Stoltenberg [1].")  # as behind an OpenAI-compatible server
     ans = seeded_with(llm).ask(WHO)
