@@ -166,8 +166,9 @@ def _literal_support(sentence: str, sources: list[Source]) -> tuple[float, str, 
 
 
 class ReadSources:
-    """The terms of every source the model read for one answer: worked out once, and only
-    when a name is found in its cited sentence by its surname alone."""
+    """The terms of every source the model read for one answer, worked out once and only when a
+    name is found in its cited sentence by its surname alone; and their outlets, which are not
+    people an answer quotes."""
 
     def __init__(self, sources: list[Source]):
         self.sources = sources
@@ -175,6 +176,10 @@ class ReadSources:
     @cached_property
     def terms(self) -> set[str]:
         return _terms(" ".join(f"{p.title} {p.text()}" for p in self.sources))
+
+    @cached_property
+    def outlets(self) -> list[str]:
+        return [p.outlet for p in self.sources if p.outlet]
 
 
 class CitationChecker:
@@ -186,6 +191,7 @@ class CitationChecker:
         self.settings = settings or CheckSettings()
         self._q_terms = _terms(question)
         self._q_numbers = numbers_in(question)
+        self._q_publishers = publisher_mentions(question)
 
     def support(self, sentence: str, sources: list[Source], read: ReadSources) -> tuple[float, str, dict[int, str]]:
         """How well the cited `sources` together support `sentence`; `read` is every source
@@ -244,7 +250,7 @@ class CitationChecker:
     def _misquoted(self, sentence: str, quotes: dict[int, str], sources: list[Source], read: ReadSources) -> str:
         """Why the answer's "X said ..." is not what the cited sentences say ("" when it is):
         they give the words to someone else, or quote no one."""
-        outlets = [p.outlet for p in read.sources if p.outlet] + publisher_mentions(self.question)
+        outlets = read.outlets + self._q_publishers
         return misattributed(sentence, list(quotes.values()), " ".join(p.text() for p in sources), outlets)
 
     def check(self, text: str, sources: dict[int, Source]) -> list[AnswerSentence]:
