@@ -25,6 +25,8 @@ from rag.types import AnswerSentence, Source
 _MARKER = re.compile(r"\[(?:sources?\s*)?(\d{1,2}(?:\s*[,;]\s*(?:sources?\s*)?\d{1,2})*)\]", re.IGNORECASE)
 _MARKER_NUMBER = re.compile(r"\d{1,2}")  # one source number inside a marker
 _LEADING_MARKERS = re.compile(r"^(\s*\[[^\]]{1,20}\])+\s*")
+# A lone capital and its full stop: an initial ("the U. S.", "A.J. Brown") far more often than a sentence's end.
+_INITIAL_END = re.compile(r"\b[A-Z]\.$")
 _OPEN_MARKER_CHARS = 24  # "[Source 1, Source 2]": longer, and a "[" was not a marker
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(?![\w])")
 Similarity = Callable[[str, list[str]], np.ndarray]
@@ -105,11 +107,18 @@ def settled_sentences(text: str) -> str:
     'Sixteen settlements were hit. [1]'
     >>> settled_sentences("Sixteen settlements were hit. [1"), settled_sentences("Sixteen [1]. [2]")
     ('', '')
+
+    A full stop after an initial does not end a sentence here, whatever the splitter says:
+    stopping at "the U." (the 1.5B writes "the U. S." too) or "A.J." cut answers short. A
+    sentence that does end so ("Plan B.") is only settled later.
+
+    >>> settled_sentences("She partnered with the U. S"), settled_sentences("Hit. He met A.J. Brown")
+    ('', 'Hit.')
     """
-    spans = sentence_spans(text)
-    if len(spans) < 2:
+    starts = [s for s, _ in sentence_spans(text)[1:] if not _INITIAL_END.search(text[:s].rstrip())]
+    if not starts:
         return ""
-    begun = text[spans[-1][0] :]
+    begun = text[starts[-1] :]
     rest = _LEADING_MARKERS.sub("", begun) if _LEADING_MARKERS.match(begun) else begun
     if not rest or rest.startswith("[") or not re.search(r"\w", rest):  # only markers so far
         return ""

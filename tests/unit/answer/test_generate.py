@@ -67,6 +67,13 @@ def test_the_model_stops_once_its_answer_has_a_kept_sentence(seeded_with) -> Non
     assert "tanks were destroyed there" not in streamed
 
 
+def test_the_model_is_not_stopped_at_an_initial(seeded_with) -> None:  # type: ignore[no-untyped-def]
+    # The 1.5B wrote "partnered with the U. S": stopped at "the U.", the answer read "... the U [1]."
+    llm = CountingModel("Russian President Vladimir Putin sees Bakhmut as a prime objective, and so does the U. S. [1]")
+    ans = seeded_with(llm).ask(Q)
+    assert not llm.closed and "U [1]" not in ans.text
+
+
 def test_without_the_stop_the_model_writes_on_and_the_check_removes(seeded_with, seeded_settings) -> None:  # type: ignore[no-untyped-def]
     from rag.pipeline import Pipeline
 
