@@ -25,8 +25,10 @@ from rag.types import AnswerSentence, Source
 _MARKER = re.compile(r"\[(?:sources?\s*)?(\d{1,2}(?:\s*[,;]\s*(?:sources?\s*)?\d{1,2})*)\]", re.IGNORECASE)
 _MARKER_NUMBER = re.compile(r"\d{1,2}")  # one source number inside a marker
 _LEADING_MARKERS = re.compile(r"^(\s*\[[^\]]{1,20}\])+\s*")
-# A lone capital and its full stop: an initial ("the U. S.", "A.J. Brown") far more often than a sentence's end.
-_INITIAL_END = re.compile(r"\b[A-Z]\.$")
+# Full stops the sentence splitter takes for a sentence's end and which, in an answer being
+# written, nearly always go on: an initial ("the U. S.", "A.J. Brown"), "vs." and "No." before a number.
+_ABBREVIATION_END = re.compile(r"\b(?:[A-Z]|vs)\.$")
+_NUMBER_SIGN_END = re.compile(r"\bNo\.$")
 _OPEN_MARKER_CHARS = 24  # "[Source 1, Source 2]": longer, and a "[" was not a marker
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(?![\w])")
 Similarity = Callable[[str, list[str]], np.ndarray]
@@ -108,14 +110,17 @@ def settled_sentences(text: str) -> str:
     >>> settled_sentences("Sixteen settlements were hit. [1"), settled_sentences("Sixteen [1]. [2]")
     ('', '')
 
-    A full stop after an initial does not end a sentence here, whatever the splitter says:
-    stopping at "the U." (the 1.5B writes "the U. S." too) or "A.J." cut answers short. A
-    sentence that does end so ("Plan B.") is only settled later.
+    A full stop after an initial, "vs." or "No." before a number does not end a sentence here,
+    whatever the splitter says: stopping at "the U." (the 1.5B writes "the U. S." too), "A.J."
+    or "the Chiefs vs." cut answers short. A sentence that does end so ("Plan B.") is only
+    settled later.
 
     >>> settled_sentences("She partnered with the U. S"), settled_sentences("Hit. He met A.J. Brown")
     ('', 'Hit.')
+    >>> settled_sentences("No, the Chiefs vs. Raiders"), settled_sentences("He fell to world No. 40")
+    ('', '')
     """
-    starts = [s for s, _ in sentence_spans(text)[1:] if not _INITIAL_END.search(text[:s].rstrip())]
+    starts = [s for s, _ in sentence_spans(text)[1:] if not _abbreviation(text[:s].rstrip(), text[s:])]
     if not starts:
         return ""
     begun = text[starts[-1] :]
@@ -123,6 +128,11 @@ def settled_sentences(text: str) -> str:
     if not rest or rest.startswith("[") or not re.search(r"\w", rest):  # only markers so far
         return ""
     return text[: len(text) - len(rest)].rstrip()
+
+
+def _abbreviation(before: str, after: str) -> bool:
+    """Whether the full stop that ends `before` belongs to an abbreviation, `after` following."""
+    return bool(_ABBREVIATION_END.search(before) or (_NUMBER_SIGN_END.search(before) and after[:1].isdigit()))
 
 
 def numbers_in(text: str) -> set[str]:
