@@ -17,7 +17,7 @@ import numpy as np
 
 from rag.config import CheckSettings
 from rag.text.names import NUMBER_WORDS, claim_names, name_found, publisher_mentions
-from rag.text.sentences import sentence_spans, split_sentences
+from rag.text.sentences import sentence_spans
 from rag.text.speech import misattributed
 from rag.text.terms import terms
 from rag.types import AnswerSentence, Source
@@ -78,6 +78,32 @@ def strip_markers(text: str) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", _MARKER.sub("", text)).strip()
 
 
+def _abbreviation(before: str, after: str) -> bool:
+    """Whether the full stop that ends `before` belongs to an abbreviation, `after` following."""
+    return bool(_ABBREVIATION_END.search(before) or (_NUMBER_SIGN_END.search(before) and after[:1].isdigit()))
+
+
+def answer_spans(text: str) -> list[tuple[int, int]]:
+    """The sentence spans of an answer: the splitter's, joined again where the full stop between
+    two belongs to an initial, "vs." or "No." before a number (`settled_sentences`).
+
+    >>> [text[s:e] for text in ["No, the Chiefs vs. Jets game shows it [2]."] for s, e in answer_spans(text)]
+    ['No, the Chiefs vs. Jets game shows it [2].']
+    """
+    spans: list[tuple[int, int]] = []
+    for s, e in sentence_spans(text):
+        if spans and _abbreviation(text[:s].rstrip(), text[s:]):
+            spans[-1] = (spans[-1][0], e)
+        else:
+            spans.append((s, e))
+    return spans
+
+
+def answer_sentences(text: str) -> list[str]:
+    """The sentences of an answer (`answer_spans`), stripped."""
+    return [text[s:e].strip() for s, e in answer_spans(text) if text[s:e].strip()]
+
+
 def split_cited_sentences(text: str) -> list[tuple[str, list[int]]]:
     """Answer text -> [(sentence without markers, cited numbers)].
 
@@ -87,7 +113,7 @@ def split_cited_sentences(text: str) -> list[tuple[str, list[int]]]:
     [('Sixteen settlements were hit.', [1, 2]), ('Bakhmut held.', [])]
     """
     out: list[tuple[str, list[int]]] = []
-    for raw in split_sentences(text):
+    for raw in answer_sentences(text):
         lead = _LEADING_MARKERS.match(raw)
         if lead and out:
             prev_text, prev_cites = out[-1]
@@ -120,7 +146,7 @@ def settled_sentences(text: str) -> str:
     >>> settled_sentences("No, the Chiefs vs. Raiders"), settled_sentences("He fell to world No. 40")
     ('', '')
     """
-    starts = [s for s, _ in sentence_spans(text)[1:] if not _abbreviation(text[:s].rstrip(), text[s:])]
+    starts = [s for s, _ in answer_spans(text)[1:]]
     if not starts:
         return ""
     begun = text[starts[-1] :]
@@ -128,11 +154,6 @@ def settled_sentences(text: str) -> str:
     if not rest or rest.startswith("[") or not re.search(r"\w", rest):  # only markers so far
         return ""
     return text[: len(text) - len(rest)].rstrip()
-
-
-def _abbreviation(before: str, after: str) -> bool:
-    """Whether the full stop that ends `before` belongs to an abbreviation, `after` following."""
-    return bool(_ABBREVIATION_END.search(before) or (_NUMBER_SIGN_END.search(before) and after[:1].isdigit()))
 
 
 def numbers_in(text: str) -> set[str]:
@@ -280,7 +301,7 @@ class CitationChecker:
         """
         kept: list[str] = []
         restated: list[str] = []
-        for raw in split_sentences(text):
+        for raw in answer_sentences(text):
             parts = split_restatement(raw, self.question, self.settings.restatement_share)
             kept.append(parts[0] if parts else raw)
             restated += [parts[1]] if parts else []

@@ -15,6 +15,12 @@ def test_marker_after_full_stop_belongs_to_previous_sentence() -> None:
     assert got == [("Tanks were pledged.", [2]), ("Stoltenberg spoke.", [1])]
 
 
+def test_a_full_stop_inside_an_abbreviation_does_not_split_an_answer_sentence() -> None:
+    # Before, the check read "No, the ... Chiefs vs." and "Jets game ... [2]." apart, and the answer showed "vs [1]. Jets".
+    got = split_cited_sentences("No, the Chiefs vs. Jets game shows it [2]. A.J. Brown caught the U. S. record [1].")
+    assert got == [("No, the Chiefs vs. Jets game shows it.", [2]), ("A.J. Brown caught the U. S. record.", [1])]
+
+
 def test_a_streamed_marker_is_shown_renumbered_once_it_closes() -> None:
     shown, held = "", ""
     for piece in ["Sixteen [", "3", "]. Also [1", ", 3] and [", "a note", " in brackets, longer than any marker"]:
