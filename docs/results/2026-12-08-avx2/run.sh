@@ -16,3 +16,5 @@ for f in ~/.cache/newsdesk/models/qwen2.5-coder-1.5b.gguf /tmp/q15-q8_0.gguf; do
 .venv/bin/newsdesk eval --quiet --set multihop-validation --limit 120 --seed 7 --out $P/val-head
 # 5. mh-2386 (at c77ddc5) and mh-366 (at b5651f7) asked again through the product, the model's stream printed:
 .venv/bin/python $P/ask_one.py mh-2386; .venv/bin/python $P/ask_one.py mh-366
+# 6. the seed paraphrases and near misses at b5651f7
+.venv/bin/newsdesk eval --quiet --set seeds-paraphrase --out $P/para
