@@ -18,3 +18,5 @@ for f in ~/.cache/newsdesk/models/qwen2.5-coder-1.5b.gguf /tmp/q15-q8_0.gguf; do
 .venv/bin/python $P/ask_one.py mh-2386; .venv/bin/python $P/ask_one.py mh-366
 # 6. the seed paraphrases and near misses at b5651f7
 .venv/bin/newsdesk eval --quiet --set seeds-paraphrase --out $P/para
+# 7. the follow-up sets at b5651f7
+for s in followups-seeds followups-multihop followups-heldout-multihop; do .venv/bin/newsdesk eval --quiet --set $s --out $P/fu/$s; done
