@@ -17,7 +17,7 @@ import numpy as np
 
 from rag.config import CheckSettings
 from rag.text.names import NUMBER_WORDS, claim_names, name_found, publisher_mentions
-from rag.text.sentences import sentence_spans
+from rag.text.sentences import answer_sentences, answer_spans
 from rag.text.speech import misattributed
 from rag.text.terms import terms
 from rag.types import AnswerSentence, Source
@@ -25,10 +25,6 @@ from rag.types import AnswerSentence, Source
 _MARKER = re.compile(r"\[(?:sources?\s*)?(\d{1,2}(?:\s*[,;]\s*(?:sources?\s*)?\d{1,2})*)\]", re.IGNORECASE)
 _MARKER_NUMBER = re.compile(r"\d{1,2}")  # one source number inside a marker
 _LEADING_MARKERS = re.compile(r"^(\s*\[[^\]]{1,20}\])+\s*")
-# Full stops the sentence splitter takes for a sentence's end and which, in an answer being
-# written, nearly always go on: an initial ("the U. S.", "A.J. Brown"), "vs." and "No." before a number.
-_ABBREVIATION_END = re.compile(r"\b(?:[A-Z]|vs)\.$")
-_NUMBER_SIGN_END = re.compile(r"\bNo\.$")
 _OPEN_MARKER_CHARS = 24  # "[Source 1, Source 2]": longer, and a "[" was not a marker
 _NUMBER = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(?![\w])")
 Similarity = Callable[[str, list[str]], np.ndarray]
@@ -76,32 +72,6 @@ def release_markers(text: str, aliases: dict[int, int]) -> tuple[str, str]:
 
 def strip_markers(text: str) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", _MARKER.sub("", text)).strip()
-
-
-def _abbreviation(before: str, after: str) -> bool:
-    """Whether the full stop that ends `before` belongs to an abbreviation, `after` following."""
-    return bool(_ABBREVIATION_END.search(before) or (_NUMBER_SIGN_END.search(before) and after[:1].isdigit()))
-
-
-def answer_spans(text: str) -> list[tuple[int, int]]:
-    """The sentence spans of an answer: the splitter's, joined again where the full stop between
-    two belongs to an initial, "vs." or "No." before a number (`settled_sentences`).
-
-    >>> [text[s:e] for text in ["No, the Chiefs vs. Jets game shows it [2]."] for s, e in answer_spans(text)]
-    ['No, the Chiefs vs. Jets game shows it [2].']
-    """
-    spans: list[tuple[int, int]] = []
-    for s, e in sentence_spans(text):
-        if spans and _abbreviation(text[:s].rstrip(), text[s:]):
-            spans[-1] = (spans[-1][0], e)
-        else:
-            spans.append((s, e))
-    return spans
-
-
-def answer_sentences(text: str) -> list[str]:
-    """The sentences of an answer (`answer_spans`), stripped."""
-    return [text[s:e].strip() for s, e in answer_spans(text) if text[s:e].strip()]
 
 
 def split_cited_sentences(text: str) -> list[tuple[str, list[int]]]:
